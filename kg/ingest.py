@@ -87,8 +87,11 @@ def ingest_articles(
 
         extractor = get_extractor("rules")
     pipe = extractor.pipe if hasattr(extractor, "pipe") else extractor
+    # A Dataset is written through kg.store.replace; any other sink (a remote endpoint) brings
+    # its own atomic ``replace(graph)``.
+    write = (lambda g: replace(ds, g)) if isinstance(ds, Dataset) else ds.replace
     for extraction in pipe(articles):
-        replace(ds, to_graph(extraction))
+        write(to_graph(extraction))
         report.add(extraction)
         if on_article:
             on_article(extraction)

@@ -163,9 +163,7 @@ class Event:
         allowed = ROLES[EventType(self.type)]
         for role, _ in self.roles:
             if role not in allowed:
-                raise ValueError(
-                    f"unknown role {role!r} for {self.type}; expected one of: {', '.join(allowed)}"
-                )
+                raise ValueError(f"unknown role {role!r} for {self.type}; expected one of: {', '.join(allowed)}")
 
     def role(self, name: str) -> tuple[str, ...]:
         """Return every value of one role, in order.

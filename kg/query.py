@@ -17,7 +17,9 @@ from kg.resources import queries_dir
 __all__ = ["NamedQuery", "Param", "get_query", "list_queries", "run", "to_term"]
 
 _HEADER = re.compile(r"^#\s*(title|returns|param|description)\s*:\s*(.*)$", re.IGNORECASE)
-_PARAM = re.compile(r"^\??(?P<name>\w+)\s*(?:\((?P<kind>[^)]*)\))?\s*(?:=\s*(?P<default>\S+))?\s*(?:[-—:]\s*(?P<doc>.*))?$")
+_PARAM = re.compile(
+    r"^\??(?P<name>\w+)\s*(?:\((?P<kind>[^)]*)\))?\s*(?:=\s*(?P<default>\S+))?\s*(?:[-—:]\s*(?P<doc>.*))?$"
+)
 
 
 @dataclass(frozen=True, slots=True)

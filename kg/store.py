@@ -14,6 +14,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
 
 from kg.errors import StoreError, StoreLockedError
+from kg.model import EventType
 from kg.namespace import CEK, bind
 
 __all__ = [
@@ -71,8 +72,7 @@ def open_store(location: str | Path | None = None, *, read_only: bool = False) -
         except OSError as err:
             if "lock" in str(err).lower():
                 raise StoreLockedError(
-                    f"store {str(path)!r} is in use by another process; wait for it to finish "
-                    "or open it read-only"
+                    f"store {str(path)!r} is in use by another process; wait for it to finish or open it read-only"
                 ) from err
             raise StoreError(f"cannot open store {str(path)!r}: {err}") from err
     ds = Dataset(store=OxigraphStore(store=inner), default_union=True)
@@ -232,7 +232,7 @@ def stats(ds: Dataset) -> dict[str, object]:
     by_class: Counter[str] = Counter()
     for row in ds.query(q, initNs={"cek": CEK._NS}):
         by_class[str(row[0]).rsplit("#", 1)[-1]] = int(row[1])
-    events = {t: by_class.get(t, 0) for t in ("MarketEntry", "ProductLaunch", "Lawsuit", "DataCenterMove", "Acquisition")}
+    events = {t.value: by_class.get(t.value, 0) for t in EventType}
     return {
         "triples": len(ds),
         "articles": by_class.get("Article", 0),

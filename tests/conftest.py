@@ -68,11 +68,32 @@ def extraction(article: Article) -> Extraction:
     s0 = "Acme Inc. will enter Brazil next year."
     s1 = "Acme was sued in Germany by Borealis over patents."
     events = (
-        Event(EventType.MARKET_ENTRY, (("firm", "firm/acme"), ("market", "place/br")), Status.PLANNED, "2016", (s0,), 0.8, "test"),
-        Event(EventType.PRODUCT_LAUNCH, (("firm", "firm/acme"), ("product", "product/picker")), Status.ANNOUNCED, None, (s0,), 0.6, "test"),
+        Event(
+            EventType.MARKET_ENTRY,
+            (("firm", "firm/acme"), ("market", "place/br")),
+            Status.PLANNED,
+            "2016",
+            (s0,),
+            0.8,
+            "test",
+        ),
+        Event(
+            EventType.PRODUCT_LAUNCH,
+            (("firm", "firm/acme"), ("product", "product/picker")),
+            Status.ANNOUNCED,
+            None,
+            (s0,),
+            0.6,
+            "test",
+        ),
         Event(
             EventType.LAWSUIT,
-            (("defendant", "firm/acme"), ("plaintiff", "firm/borealis"), ("jurisdiction", "place/de"), ("subject", "patent")),
+            (
+                ("defendant", "firm/acme"),
+                ("plaintiff", "firm/borealis"),
+                ("jurisdiction", "place/de"),
+                ("subject", "patent"),
+            ),
             Status.ANNOUNCED,
             "2015-06-01",
             (s1,),
@@ -104,7 +125,11 @@ def extraction(article: Article) -> Extraction:
         _mention(article, "Brazil", Kind.COUNTRY, "place/br"),
         _mention(article, "Borealis", Kind.FIRM, "firm/borealis", 2),
     )
-    sentences = ((0, len(article.title)), (title_len, title_len + len(s0)), (title_len + len(s0) + 1, len(article.full_text)))
+    sentences = (
+        (0, len(article.title)),
+        (title_len, title_len + len(s0)),
+        (title_len + len(s0) + 1, len(article.full_text)),
+    )
     return Extraction(article, mentions, ents, events, sentences)
 
 
@@ -128,7 +153,9 @@ class FakeExtractor:
             yield Extraction(
                 a,
                 entities=(Entity(key, Kind.FIRM, word),),
-                events=(Event(EventType.LAWSUIT, (("defendant", key),), Status.ANNOUNCED, None, (a.title,), 0.5, "fake"),),
+                events=(
+                    Event(EventType.LAWSUIT, (("defendant", key),), Status.ANNOUNCED, None, (a.title,), 0.5, "fake"),
+                ),
             )
 
     def __call__(self, article):

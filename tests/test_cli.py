@@ -90,7 +90,16 @@ def test_cli_query_file(runner, store, tmp_path):
 def test_cli_query_named_with_param(runner, store):
     result = runner.invoke(
         cli,
-        ["query", "lawsuits-by-firm", "--store", str(store), "--param", "firm=https://w3id.org/cekg/resource/firm/acme", "--format", "json"],
+        [
+            "query",
+            "lawsuits-by-firm",
+            "--store",
+            str(store),
+            "--param",
+            "firm=https://w3id.org/cekg/resource/firm/acme",
+            "--format",
+            "json",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert [r["defendantName"] for r in json.loads(result.output)] == ["Acme"]
