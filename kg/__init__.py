@@ -18,6 +18,7 @@ from kg.model import Article, Entity, Event, EventType, Extraction, Kind, Mentio
 from kg.namespace import CEK, RES
 from kg.query import list_queries, run
 from kg.rdf import to_graph
+from kg.resources import samples_dir
 from kg.store import close_store, export, open_store, replace, stats
 
 try:
@@ -52,6 +53,7 @@ __all__ = [
     "open_store",
     "replace",
     "run",
+    "samples_dir",
     "stats",
     "to_graph",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["data_dir", "ontology_path", "queries_dir"]
+__all__ = ["data_dir", "ontology_path", "queries_dir", "samples_dir"]
 
 _PKG = Path(__file__).resolve().parent
 
@@ -39,3 +39,13 @@ def ontology_path(name: str = "cek.ttl") -> Path:
 def queries_dir() -> Path:
     """Return the folder of the named SPARQL queries."""
     return data_dir("queries")
+
+
+def samples_dir() -> Path:
+    """Return the folder of sample articles shipped for the quickstart.
+
+    Example:
+        >>> len(list(samples_dir().glob("*.txt"))) >= 8
+        True
+    """
+    return data_dir("samples")

@@ -92,3 +92,11 @@ def validate(store: Path, fmt: str) -> None:
         click.echo(report_text(report))
     if not report.conforms:
         sys.exit(1)
+
+
+@cli.command()
+def samples() -> None:
+    """Print the folder of the sample articles shipped with kg (for the quickstart)."""
+    from kg.resources import samples_dir
+
+    click.echo(str(samples_dir()))
