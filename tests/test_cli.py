@@ -133,3 +133,30 @@ def test_cli_every_command_has_help(runner):
     for name, command in cli.commands.items():
         assert command.help, f"kg {name} has no help text"
         assert runner.invoke(cli, [name, "--help"]).exit_code == 0
+
+
+def test_cli_validate_conforming_store(runner, store):
+    result = runner.invoke(cli, ["validate", "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert "Conforms" in result.output
+
+
+def test_cli_validate_broken_store(runner, tmp_path):
+    from rdflib import Graph, Literal, URIRef
+
+    from kg.namespace import CEK
+    from kg.store import close_store, open_store, replace
+
+    path = tmp_path / "broken"
+    ds = open_store(path)
+    g = Graph(identifier=URIRef("https://w3id.org/cekg/resource/article/x"))
+    ev = URIRef("https://w3id.org/cekg/resource/event/1")
+    g.add((ev, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), CEK.Lawsuit))
+    g.add((ev, CEK.confidence, Literal(1.7)))
+    replace(ds, g)
+    close_store(ds)
+    result = runner.invoke(cli, ["validate", "--store", str(path)])
+    assert result.exit_code == 1
+    assert "defendant" in result.output.lower()
+    as_json = runner.invoke(cli, ["validate", "--store", str(path), "--format", "json"])
+    assert '"conforms": false' in as_json.output
