@@ -13,7 +13,7 @@ from kg.cli import cli
 @pytest.fixture
 def fake_cli(monkeypatch, fake_extractor):
     """Make `kg ingest` use the model-free extractor."""
-    monkeypatch.setattr(kg.extract, "get_extractor", lambda name="rules", **kw: fake_extractor, raising=False)
+    monkeypatch.setattr(kg.extract, "get_extractor", lambda name="rules", **kw: fake_extractor)
 
 
 @pytest.fixture
