@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["KgError", "LoadError", "QueryError", "StoreError", "StoreLockedError"]
+__all__ = ["EndpointError", "KgError", "LoadError", "LoadWarning", "QueryError", "StoreError", "StoreLockedError"]
 
 
 class KgError(Exception):
@@ -33,3 +33,33 @@ class StoreLockedError(StoreError):
 
 class QueryError(KgError):
     """A query is unknown, malformed, or misses a parameter."""
+
+
+class EndpointError(KgError):
+    """A remote SPARQL endpoint refused a request, failed, timed out or could not be reached.
+
+    Example:
+        >>> err = EndpointError("answered 400 Bad Request: parse error", url="http://127.0.0.1:7878/query", status=400)
+        >>> str(err), err.status
+        ('http://127.0.0.1:7878/query answered 400 Bad Request: parse error', 400)
+    """
+
+    def __init__(self, reason: str, *, url: str = "", status: int | None = None) -> None:
+        self.reason = reason
+        self.url = url
+        self.status = status
+        super().__init__(f"{url} {reason}" if url else reason)
+
+
+class LoadWarning(KgError):
+    """An input was read, but not whole: cut at a limit, or partly malformed; kg kept what it got.
+
+    Example:
+        >>> str(LoadWarning("truncated to 200,000 characters (raise --max-chars)", path="big.txt"))
+        'big.txt: truncated to 200,000 characters (raise --max-chars)'
+    """
+
+    def __init__(self, reason: str, *, path: str = "") -> None:
+        self.reason = reason
+        self.path = path
+        super().__init__(f"{path}: {reason}" if path else reason)

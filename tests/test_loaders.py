@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import pytest
 
 from kg.errors import LoadError
 from kg.loaders import discover, load
+from kg.loaders.base import clean_text, read_capped
 from kg.loaders.text import decode, parse_text
 
 
@@ -118,3 +121,74 @@ def test_loaders_sidecar_metadata(tmp_path):
 def test_loaders_real_corpus_sidecar(shared_dir):
     arts = list(load(shared_dir / "corpus" / "dc-news", include=("starbucks*",)))
     assert len(arts) == 1 and arts[0].published is not None and arts[0].url
+
+
+# --- decoding, cleaning, limits (issue #8) -------------------------------------------------------
+
+
+def test_loaders_utf16_with_bom():
+    assert decode("Título\n\nCuerpo".encode("utf-16")) == "Título\n\nCuerpo"
+
+
+def test_loaders_mixed_encodings_decoded_line_by_line():
+    data = "naïve\n".encode() + "café\n".encode("cp1252") + "Zürich".encode()
+    assert decode(data) == "naïve\ncafé\nZürich"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "reason"),
+    [
+        ("utf-8", "cannot decode as utf-8: byte 0xe9 at offset 3 (try --encoding latin-1)"),
+        ("klingon", "unknown encoding"),
+    ],
+)
+def test_loaders_forced_encoding_messages(encoding, reason):
+    with pytest.raises(LoadError, match=re.escape(reason)):
+        decode("café".encode("cp1252"), encoding=encoding)
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("a\x00b\x07c\x1bd\x7fe", "abcde"),
+        ("line\u2028break", "line\nbreak"),
+        ("para\u2029break", "para\n\nbreak"),
+        ("nel\x85x\x0cy\x0bz", "nel\nx\ny\nz"),
+        ("half \ud83d surrogate", "half \ufffd surrogate"),
+        ("\ufeffbom", "bom"),
+        ("crlf\r\nand\rcr", "crlf\nand\ncr"),
+    ],
+)
+def test_loaders_clean_text(raw, clean):
+    assert clean_text(raw) == clean
+
+
+def test_loaders_long_one_line_title_is_cut():
+    a = parse_text("word " * 1000, "x.txt")
+    assert len(a.title) <= 301 and a.title.endswith("…") and a.text.startswith("word word")
+
+
+def test_loaders_read_capped_names_the_limit():
+    with pytest.raises(LoadError, match=r"too large \(more than 0\.0 MB; raise --max-size\)"):
+        read_capped(io.BytesIO(b"abc"), 2, "x")
+
+
+def test_loaders_named_pipe_does_not_block(tmp_path):
+    os.mkfifo(tmp_path / "pipe.txt")
+    errors: list[LoadError] = []
+    assert list(load(tmp_path, on_error=errors.append)) == []
+    assert errors[0].reason == "not a regular file (a named pipe)"
+
+
+def test_loaders_broken_symlink_reported(tmp_path):
+    os.symlink(tmp_path / "gone.txt", tmp_path / "link.txt")
+    errors: list[LoadError] = []
+    assert list(load(tmp_path, on_error=errors.append)) == []
+    assert errors[0].reason == "a broken symbolic link"
+
+
+def test_loaders_file_named_directly_with_unknown_suffix_is_sniffed(tmp_path):
+    (tmp_path / "feed.php").write_bytes(
+        b'<rss version="2.0"><channel><item><guid>1</guid><title>T</title><description>D.</description></item></channel></rss>'
+    )
+    assert [a.id for a in load(tmp_path / "feed.php")] == ["feed.php#1"]

@@ -156,3 +156,133 @@ def test_store_stats_counts(small_dataset):
         "DataCenterMove": 1,
         "Acquisition": 1,
     }
+
+
+# --- export safety, locking (issue #8) -----------------------------------------------------------
+
+#: Text that tries to break out of a literal in one format or another.
+HOSTILE_LITERALS = [
+    'quote " inside',
+    "back\\slash and \\u0041 and \\n (escapes written out)",
+    "new\nline\r\nand\rreturn",
+    'triple """ quotes ending in a quote"',
+    '"""',
+    "single ''' quotes '",
+    "<tag> & > < &amp;",
+    "control \x00 \x01 \x07 \x08 \x0b \x0c \x1b \x7f \x85",
+    "json } ] { [ , : #comment",
+    "line\u2028separator\u2029paragraph",
+    '"@id": "https://evil.example/", "@context": {}',
+    "> . <urn:x> <urn:y> <urn:z> . #",
+    '" ; DROP ALL ; INSERT DATA { <urn:a> <urn:b> "c" } #',
+    "@prefix evil: <https://evil.example/> .",
+    "tab\there, bidi \u202e reversed, bom \ufeff, emoji \U0001f600",
+    "ends with backslash \\",
+]
+
+
+def _hostile_extraction() -> Extraction:
+    from kg.model import Entity, Event, EventType, Kind, Status
+
+    joined = " | ".join(HOSTILE_LITERALS)
+    article = Article("hostile/a b#c?d.txt", joined, "Body.", url='https://example.org/a?b="c"&d=<e>', source=joined)
+    ents = tuple(
+        Entity(f"firm/h{i}", Kind.FIRM, text, frozenset({text + " alias", "x" + text}))
+        for i, text in enumerate(HOSTILE_LITERALS)
+    )
+    events = tuple(
+        Event(
+            EventType.ACQUISITION,
+            (("acquirer", f"firm/h{i}"), ("value", text)),
+            Status.RUMOURED,
+            None,
+            (text,),
+            0.5,
+            text,
+        )
+        for i, text in enumerate(HOSTILE_LITERALS)
+    )
+    return Extraction(article, entities=ents, events=events)
+
+
+@pytest.mark.parametrize("backend", [None, "memory"])
+@pytest.mark.parametrize("fmt", ["nquads", "trig", "jsonld", "turtle", "nt"])
+def test_store_export_hostile_literals_round_trip(backend, fmt):
+    from rdflib import Graph
+
+    ds = open_store(backend)
+    replace(ds, to_graph(_hostile_extraction()))
+    expected = Dataset()
+    expected.parse(data=export(ds, "nquads").decode("utf-8"), format="nquads")
+    data = export(ds, fmt)
+    parser = {"nquads": "nquads", "trig": "trig", "jsonld": "json-ld", "turtle": "turtle", "nt": "nt"}[fmt]
+    if fmt in ("turtle", "nt"):
+        back = Graph().parse(data=data.decode("utf-8"), format=parser)
+        assert set(back) == {q[:3] for q in expected.quads()}
+    else:
+        back = Dataset()
+        back.parse(data=data.decode("utf-8"), format=parser)
+        assert set(back.quads()) == set(expected.quads())
+    triples = list(back) if fmt in ("turtle", "nt") else [q[:3] for q in back.quads()]
+    literals = {str(o) for _, _, o in triples if isinstance(o, Literal)}
+    assert set(HOSTILE_LITERALS) <= literals  # every string came back whole, as one literal
+    assert not [t for t in triples if any("evil" in str(x) for x in t[:2])]
+
+
+def test_store_replace_update_escapes_line_breaks_of_every_kind():
+    from rdflib import Graph, URIRef
+
+    g = Graph(identifier=URIRef("urn:g"))
+    for i, text in enumerate(HOSTILE_LITERALS):
+        g.add((URIRef(f"urn:s{i}"), URIRef("urn:p"), Literal(text)))
+    update = replace_update(g)
+    assert len(update.split("\n")) == len(HOSTILE_LITERALS) + 3  # one line per triple: no raw line break
+    ds = open_store()
+    replace(ds, g)
+    assert {str(o) for o in ds.objects()} == set(HOSTILE_LITERALS)
+
+
+def _listing(path):
+    return {p.name: (p.stat().st_size, p.stat().st_mtime_ns, p.stat().st_ino) for p in sorted(path.iterdir())}
+
+
+@pytest.fixture
+def held_store(tmp_path, extraction):
+    """A store on disk holding one article, held open for writing by another process."""
+    path = tmp_path / "s"
+    ds = open_store(path)
+    replace(ds, to_graph(extraction))
+    close_store(ds)
+    code = f"import sys, time; from kg.store import open_store; ds = open_store({str(path)!r}); print('ready', flush=True); sys.stdin.read()"
+    proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    yield path
+    proc.communicate("", timeout=60)
+
+
+def test_store_locked_elsewhere_refused_without_touching(held_store):
+    before = _listing(held_store)
+    with pytest.raises(StoreLockedError, match="is in use by another process"):
+        open_store(held_store)
+    assert _listing(held_store) == before  # RocksDB never opened it: no LOG rotated
+
+
+def test_store_locked_elsewhere_read_only_reads_a_copy(held_store):
+    before = _listing(held_store)
+    ro = open_store(held_store, read_only=True)
+    assert stats(ro)["articles"] == 1
+    copies = list(held_store.parent.glob(".s.snapshot-*"))
+    assert len(copies) == 1
+    close_store(ro)
+    assert not copies[0].exists()
+    assert _listing(held_store) == before
+
+
+def test_store_locked_here_refused_without_touching(tmp_path):
+    ds = open_store(tmp_path / "s")
+    before = _listing(tmp_path / "s")
+    with pytest.raises(StoreLockedError):
+        open_store(tmp_path / "s")
+    assert _listing(tmp_path / "s") == before
+    close_store(ds)
+    close_store(open_store(tmp_path / "s"))  # released: it opens again

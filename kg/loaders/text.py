@@ -2,55 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
+from typing import IO
 
 from kg.errors import LoadError
+from kg.loaders.base import DEFAULT_MAX_BYTES, Item, LoadOptions, clean_text, decode, make_article, read_capped
 from kg.model import Article
 
 __all__ = ["DEFAULT_MAX_BYTES", "decode", "parse_text", "read_text"]
-
-#: Files larger than this are skipped unless the caller raises the limit.
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-_FALLBACKS = ("utf-8", "cp1252", "latin-1")
-
-
-def decode(data: bytes, *, encoding: str | None = None, name: str = "") -> str:
-    """Decode article bytes: UTF-8 (a BOM is dropped), else cp1252, else latin-1.
-
-    Args:
-        data: the raw bytes.
-        encoding: force one encoding instead of guessing.
-        name: the input's name, for messages.
-
-    Raises:
-        LoadError: for binary data (NUL bytes), or bytes the forced encoding cannot decode.
-
-    Example:
-        >>> decode("café".encode("cp1252"))
-        'café'
-    """
-    if b"\x00" in data[:8192]:
-        raise LoadError("binary file (NUL bytes), not text", path=name)
-    if encoding:
-        try:
-            return data.decode(encoding)
-        except (UnicodeDecodeError, LookupError) as err:
-            raise LoadError(f"cannot decode as {encoding}: {err}", path=name) from err
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    for enc in _FALLBACKS:
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
 
 
 def parse_text(text: str, article_id: str, **meta: object) -> Article:
     """Split a plain-text article into title and body.
 
-    The first non-blank line is the title when a blank line follows it; otherwise the whole
-    text is the body and the title is its first line.
+    The first non-blank line is the title and the rest the body; a text of one line is both
+    (a very long title is cut at a word).
 
     Raises:
         LoadError: if the text holds nothing but white space.
@@ -60,35 +26,34 @@ def parse_text(text: str, article_id: str, **meta: object) -> Article:
         >>> a.title, a.text
         ('Acme buys Widgets', 'Acme said on Monday...')
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    text = clean_text(text).strip()
     if not text:
         raise LoadError("empty file (only white space)", path=article_id)
     head, sep, body = text.partition("\n")
-    title = " ".join(head.split())
     body = body.strip()
     if not sep or not body:
         body = text
-    return Article(id=article_id, title=title, text=body, **meta)  # type: ignore[arg-type]
+    return make_article(article_id, head, body, **meta)  # type: ignore[arg-type]
 
 
-def read_text(
-    path: Path, article_id: str, *, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
-) -> list[Article]:
-    """Read one plain-text file as one article.
+def read_text(stream: IO[bytes], name: str, options: LoadOptions | None = None) -> Iterator[Item]:
+    """Read one plain-text input as one article.
+
+    Args:
+        stream: the bytes.
+        name: the article id.
+        options: encoding and size limit.
 
     Raises:
-        LoadError: if the file is unreadable, empty, binary, undecodable or too large.
+        LoadError: if the input is empty, binary, undecodable or too large.
+
+    Example:
+        >>> import io
+        >>> [a.title for a in read_text(io.BytesIO(b"Title\\n\\nBody."), "a.txt")]
+        ['Title']
     """
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise LoadError(
-                f"too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:.1f} MB limit; raise --max-size)",
-                path=article_id,
-            )
-        data = path.read_bytes()
-    except OSError as err:
-        raise LoadError(f"cannot read: {err.strerror or err}", path=article_id) from err
+    options = options or LoadOptions()
+    data = read_capped(stream, options.max_bytes, name)
     if not data.strip():
-        raise LoadError("empty file", path=article_id)
-    return [parse_text(decode(data, encoding=encoding, name=article_id), article_id)]
+        raise LoadError("empty file", path=name)
+    yield parse_text(decode(data, encoding=options.encoding, name=name), name)
