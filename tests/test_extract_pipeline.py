@@ -1,0 +1,174 @@
+"""The extractor end to end: registry, chunking, and (slow) the real spaCy model on short
+sentences written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kg.extract import get_extractor, register_extractor
+from kg.extract.pipeline import _chunks
+from kg.model import Article, EventType, Extraction, Kind, Status
+
+PUB = date(2015, 1, 16)
+
+
+def test_pipeline_registry_builds_rules_and_plugged_in_extractors(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.extract
+
+    monkeypatch.setattr(kg.extract, "_REGISTRY", dict(kg.extract._REGISTRY))  # leave the real one as it was
+    ex = get_extractor("rules")
+    assert type(ex).__name__ == "Extractor" and ex._nlp is None  # the model loads lazily
+    register_extractor("echo", lambda **kw: lambda article: Extraction(article))
+    art = Article(id="a.txt", title="T", text="Body.")
+    assert get_extractor("echo")(art) == Extraction(art)
+    with pytest.raises(ValueError, match="expected one of"):
+        get_extractor("no-such-extractor")
+
+
+def test_pipeline_chunks_join_back_to_the_text() -> None:
+    text = "\n\n".join(f"Paragraph {i} " + "word " * (i * 7) for i in range(60))
+    pieces = _chunks(text, 500)
+    assert "".join(pieces) == text
+    assert all(len(p) <= 500 for p in pieces)
+
+
+# ---------------------------------------------------------------------------------------------
+# with the model
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    ex = get_extractor("rules")
+    ex.nlp  # noqa: B018 - load once for the module
+    return ex
+
+
+def run(extractor, text: str, title: str = "", published: date | None = PUB) -> Extraction:
+    return extractor(Article(id="t.txt", title=title, text=text, published=published))
+
+
+def only(extraction: Extraction, etype: EventType):
+    events = [e for e in extraction.events if e.type is etype]
+    assert len(events) == 1, extraction.events
+    return events[0]
+
+
+@pytest.mark.slow
+def test_pipeline_negation_gives_no_event(extractor) -> None:
+    ex = run(
+        extractor,
+        "Quorvex said it has no plans to enter Brazil. Its tablets won't be among the products sold in Chile.",
+    )
+    assert not [e for e in ex.events if e.type is EventType.MARKET_ENTRY]
+
+
+@pytest.mark.slow
+def test_pipeline_market_entry_planned_with_date(extractor) -> None:
+    ev = only(run(extractor, "Quorvex will open its first store in Peru next year."), EventType.MARKET_ENTRY)
+    assert ev.role("firm") == ("firm/quorvex",) and ev.role("market") == ("place/pe",)
+    assert ev.status is Status.PLANNED and ev.date == "2016"
+
+
+@pytest.mark.slow
+def test_pipeline_relative_date_resolves_against_publication(extractor) -> None:
+    ev = only(run(extractor, "Quorvex opened its first store in Peru on Thursday."), EventType.MARKET_ENTRY)
+    assert ev.status is Status.COMPLETED and ev.date == "2015-01-15"
+    ev = only(
+        run(extractor, "Quorvex opened its first store in Peru on Thursday.", published=None), EventType.MARKET_ENTRY
+    )
+    assert ev.date is None
+
+
+@pytest.mark.slow
+def test_pipeline_aliases_resolve_to_one_entity(extractor) -> None:
+    ex = run(
+        extractor,
+        "Zentrix Inc. makes chips for cars. Zentrix said its profit rose. "
+        "Zentrix will expand into the U.S. market, and America is its biggest prize.",
+    )
+    keys = {e.key: e for e in ex.entities}
+    assert "Zentrix Inc." in keys["firm/zentrix"].aliases
+    assert {"U.S.", "America"} <= keys["place/us"].aliases
+    assert keys["place/us"].kind is Kind.COUNTRY and keys["place/us"].code == "US"
+    text = ex.article.full_text
+    assert all(text[m.start : m.end] == m.text for m in ex.mentions)
+
+
+@pytest.mark.slow
+def test_pipeline_person_label_corrected_to_firm(extractor) -> None:
+    ex = run(extractor, "Kessler said its profit rose. Investors bought shares in Kessler.")
+    kinds = {e.key: e.kind for e in ex.entities}
+    assert kinds.get("firm/kessler") is Kind.FIRM and "person/kessler" not in kinds
+
+
+@pytest.mark.slow
+def test_pipeline_court_is_not_a_firm(extractor) -> None:
+    ex = run(extractor, "The Supreme Court of Canada ruled against Marrow Corp in a patent case.")
+    firms = {e.key for e in ex.entities if e.kind is Kind.FIRM}
+    assert firms == {"firm/marrow"}
+
+
+@pytest.mark.slow
+def test_pipeline_each_event_type_with_its_roles(extractor) -> None:
+    ex = run(
+        extractor,
+        "Quorvex agreed to buy Marrow Corp for $2 billion. "
+        "Quorvex sued Tellwick Ltd in Germany over patents. "
+        "Quorvex moved its customer data from Ireland to a data centre in Norway. "
+        "Quorvex unveiled the Zephyr X2 tablet on Monday. "
+        "Quorvex will open its first store in Peru next year.",
+        title="Quorvex news",
+    )
+    acq = only(ex, EventType.ACQUISITION)
+    assert acq.role("acquirer") == ("firm/quorvex",) and acq.role("target") == ("firm/marrow",)
+    assert acq.role("value") == ("$2 billion",) and acq.status is Status.ANNOUNCED
+    suit = only(ex, EventType.LAWSUIT)
+    assert suit.role("plaintiff") == ("firm/quorvex",) and suit.role("defendant") == ("firm/tellwick",)
+    assert suit.role("jurisdiction") == ("place/de",) and suit.role("subject") == ("patent",)
+    move = only(ex, EventType.DATA_CENTER_MOVE)
+    assert move.role("firm") == ("firm/quorvex",)
+    assert move.role("from") == ("place/ie",) and move.role("to") == ("place/no",)
+    launch = only(ex, EventType.PRODUCT_LAUNCH)
+    assert launch.role("firm") == ("firm/quorvex",) and launch.role("product") == ("product/zephyr-x2",)
+    entry = only(ex, EventType.MARKET_ENTRY)
+    assert entry.role("market") == ("place/pe",)
+    keys = {e.key for e in ex.entities}
+    for ev in ex.events:
+        assert ev.evidence and 0 < ev.confidence <= 1
+        assert all(v in keys for r, v in ev.roles if r not in ("subject", "value"))
+
+
+@pytest.mark.slow
+def test_pipeline_pipe_matches_call_and_long_texts_are_chunked(extractor) -> None:
+    arts = [
+        Article(id="a.txt", title="A", text="Quorvex agreed to buy Marrow Corp."),
+        Article(id="b.txt", title="B", text="Marrow Corp sued Quorvex in France."),
+    ]
+    assert list(extractor.pipe(arts, batch_size=2)) == [extractor(a) for a in arts]
+    para = "Quorvex agreed to buy Marrow Corp for $2 billion. Analysts were surprised.\n\n"
+    long = Article(id="c.txt", title="Long", text=para * 40)
+    small = get_extractor("rules", nlp=extractor.nlp, chunk_chars=600)
+    ex = small(long)
+    assert all(ex.article.full_text[m.start : m.end] == m.text for m in ex.mentions)
+    assert len([e for e in ex.events if e.type is EventType.ACQUISITION]) == 1
+
+
+@pytest.mark.slow
+def test_pipeline_seed_article_events(extractor, seed_dir: Path) -> None:
+    path = next(seed_dir.glob("*.txt"))
+    title, _, body = path.read_text(encoding="utf-8").partition("\n\n")
+    ex = extractor(Article(id="seed/" + path.name, title=title.strip(), text=body))
+    by_type = {e.type: e for e in ex.events}
+    entry = by_type[EventType.MARKET_ENTRY]
+    assert entry.role("firm") == ("firm/xiaomi",) and "place/us" in entry.role("market")
+    assert "product/mi-band" in entry.role("product") and entry.status is Status.PLANNED
+    move = by_type[EventType.DATA_CENTER_MOVE]
+    assert move.role("firm") == ("firm/xiaomi",) and move.role("provider") == ("firm/amazon",)
+    assert set(move.role("to")) == {"place/sg", "place/us"} and move.role("from") == ("place/cn",)
+    suit = by_type[EventType.LAWSUIT]
+    assert suit.role("defendant") == ("firm/xiaomi",) and suit.role("plaintiff") == ("firm/ericsson",)
+    assert suit.role("jurisdiction") == ("place/in",) and suit.role("subject") == ("patent",)
+    assert EventType.PRODUCT_LAUNCH not in by_type
