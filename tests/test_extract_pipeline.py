@@ -172,3 +172,60 @@ def test_pipeline_seed_article_events(extractor, seed_dir: Path) -> None:
     assert suit.role("defendant") == ("firm/xiaomi",) and suit.role("plaintiff") == ("firm/ericsson",)
     assert suit.role("jurisdiction") == ("place/in",) and suit.role("subject") == ("patent",)
     assert EventType.PRODUCT_LAUNCH not in by_type
+
+
+# --- issue #4: general rules for products with model names, court language, entries, mergers
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "product"),
+    [
+        ("Orbis Computer unveiled the Tablo 2 on Monday.", "product/tablo-2"),
+        ("Orbis Computer launched the Tablo mini and the iPlayo shuffle on Tuesday.", "product/tablo-mini"),
+        ("Tenvo said it would release its Pixelwave 3 console in Japan next month.", "product/pixelwave-3"),
+    ],
+)
+def test_pipeline_product_with_model_number_or_word(extractor, text: str, product: str) -> None:
+    ex = run(extractor, text)
+    assert product in {e.key for e in ex.entities}
+    launches = [e for e in ex.events if e.type is EventType.PRODUCT_LAUNCH]
+    assert any(product in e.role("product") for e in launches), ex.events
+
+
+@pytest.mark.slow
+def test_pipeline_count_after_a_name_is_no_model(extractor) -> None:
+    ex = run(extractor, "Kelda Systems sold 20 percent of its shares. Kelda Systems has 20 stores.")
+    assert not [e for e in ex.entities if e.kind is Kind.PRODUCT]
+
+
+@pytest.mark.slow
+def test_pipeline_court_order_is_a_lawsuit(extractor) -> None:
+    ex = run(extractor, "A federal court ruled on the dispute. Brelmont Corp was ordered to pay $2 million in damages.")
+    ev = only(ex, EventType.LAWSUIT)
+    assert ev.role("defendant") == ("firm/brelmont",) and ev.rule == "lawsuit.court"
+
+
+@pytest.mark.slow
+def test_pipeline_found_liable_is_a_lawsuit(extractor) -> None:
+    ev = only(run(extractor, "Brelmont Corp was found liable by a jury in Texas."), EventType.LAWSUIT)
+    assert ev.role("defendant") == ("firm/brelmont",)
+
+
+@pytest.mark.slow
+def test_pipeline_firm_launched_in_a_country_enters_it(extractor) -> None:
+    ev = only(run(extractor, "Zelko Inc launched in Britain last year."), EventType.MARKET_ENTRY)
+    assert ev.role("market") == ("place/gb",)
+
+
+@pytest.mark.slow
+def test_pipeline_merger_of_two_named_firms(extractor) -> None:
+    ev = only(run(extractor, "Regulators raised concerns over the Pollux and Vardan merger."), EventType.ACQUISITION)
+    assert ev.role("acquirer") == ("firm/pollux",) and ev.role("target") == ("firm/vardan",)
+
+
+@pytest.mark.slow
+def test_pipeline_listed_firm_carries_wikipedia_link(extractor) -> None:
+    ex = run(extractor, "Microsoft Corp said on Monday it would hire 300 engineers.")
+    firm = next(e for e in ex.entities if e.key == "firm/microsoft")
+    assert firm.links == ("https://en.wikipedia.org/wiki/Microsoft",)

@@ -12,11 +12,15 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Token
 
 from kg.extract.gazetteer import Place, demonym_country, fold, lookup_place, place_slug
 from kg.model import Entity, Kind, Mention
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kg.extract.aliases import Lexicon, UserEntity
 
 __all__ = [
     "DocEntities",
@@ -166,6 +170,8 @@ NON_FIRM_ACRONYMS = frozenset(
         "Q1", "Q2", "Q3", "Q4", "H1", "H2", "FY", "NDA", "M&A", "B2B", "B2C", "ISP", "ISPs",
         "TRAI", "SEBI", "RBI", "CBI", "ED", "PBOC", "CSRC", "MIIT", "FSB", "ESMA", "EBA",
         "JEDI", "DARPA", "NIST", "GAO", "CBO", "FAA", "NTSB", "FEMA", "USDA", "HHS", "CDC",
+        "SUV", "SUVs", "EV", "EVs", "ATM", "ATMs", "SIM", "PIN", "OTP", "CFD", "CFDs", "ETF", "ETFs",
+        "LED", "OLED", "LTE", "VoIP", "P2P", "MP3", "SSD", "RAM", "OS",
     }
 )  # fmt: skip
 #: Nouns whose named modifier is a product ("the Xbox console", "its MIUI platform").
@@ -193,6 +199,8 @@ _MAKER_NOUNS = frozenset(
      "plane", "aircraft", "router", "tablet", "camera", "tv", "store", "brand", "technology",
      "system", "network", "software", "equipment", "gear", "beer", "drink", "shoe", "model"}
 )  # fmt: skip
+#: Words that, after a media firm's name, name its outlet, not a product ("BBC News", "Sky One").
+_MEDIA_TAILS = frozenset({"news", "radio", "online", "tv", "television", "world", "one", "two", "sport", "sports"})
 #: Words that, after a firm's name, still name the firm or a unit of it ("Toyota Motor").
 FIRM_NAME_TAILS = frozenset(
     {
@@ -416,6 +424,8 @@ def _clean_span(doc: Doc, start: int, end: int) -> tuple[int, int, bool] | None:
     titled = False
     while start < end and (
         doc[start].lower_ in ("the", "a", "an", "its", "their", "his", "her", "our", "ex", "ex-", "and", "&", "or")
+        or (doc[start].is_lower and doc[start].lower_ in ("of", "for", "by", "from", "with", "at", "to", "in", "on"))
+        or (doc[start].is_lower and doc[start].lemma_ in COMPANY_NOUNS and end - start > 1)
         or doc[start].is_punct
         or doc[start].is_space
         or (doc[start].lower_.rstrip(".") in _TITLES and end - start > 1 and doc[start].is_title)
@@ -426,6 +436,8 @@ def _clean_span(doc: Doc, start: int, end: int) -> tuple[int, int, bool] | None:
     while end > start and (
         doc[end - 1].tag_ == "POS"
         or doc[end - 1].lower_ in ("'s", "\u2019s", "'", "and", "&", "or", "of", "the")
+        or (end - start > 1 and doc[end - 1].lower_ in ("ceo", "cfo", "cto", "chief", "chairman", "boss", "spokesman"))
+        or (end - start > 1 and re.fullmatch(r"[A-Z0-9]{1,6}\.[A-Z]{1,2}", doc[end - 1].text) is not None)
         or (doc[end - 1].is_punct and doc[end - 1].text not in (".",))
         or doc[end - 1].is_space
     ):
@@ -478,6 +490,34 @@ def _split_span(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     if s < end:
         parts.append((s, end))
     return parts
+
+
+#: Lowercase words that end a product's name after it ("Mac mini", "iPod shuffle").
+MODEL_WORDS = frozenset({"mini", "nano", "shuffle", "touch", "pro", "plus", "max", "air", "lite", "ultra"})
+_YEAR = re.compile(r"(19|20)\d\d")
+
+
+def _model_end(doc: Doc, end: int) -> int:
+    """Where a name's model number or model word ends: "Xbox 360", "iPad 2", "Mac mini"; `end`
+    itself when none follows. A number followed by a noun ("Nokia 20 phones") is a count."""
+    if end >= len(doc) or doc[end - 1].whitespace_ == "" or doc[end - 1].is_punct:
+        return end
+    t = doc[end]
+    nxt = doc[end + 1] if end + 1 < len(doc) else None
+    product_noun = nxt is not None and nxt.lemma_.lower() in PRODUCT_NOUNS - _MAKER_NOUNS  # "Xbox 360 console"
+    sentence_end = nxt is not None and nxt.text == "." and (end + 2 >= len(doc) or not doc[end + 2].is_lower)
+    if (
+        nxt is not None
+        and not product_noun
+        and not sentence_end
+        and (nxt.pos_ in ("NOUN", "PROPN", "NUM", "ADJ") or nxt.text in ("%", "-", "/", ".", ":"))
+    ):
+        return end
+    if t.like_num and t.text.isdigit() and len(t.text) <= 3 and not _YEAR.fullmatch(t.text):
+        return end + 1
+    if t.is_lower and t.text in MODEL_WORDS:
+        return end + 1
+    return end
 
 
 def _is_camel_product(text: str) -> bool:
@@ -799,7 +839,9 @@ _FIRM_LIST_NOUNS = COMPANY_NOUNS | {
 }
 
 
-def resolve_entities(doc: Doc, common_words: frozenset[str] | set[str] = frozenset()) -> DocEntities:
+def resolve_entities(
+    doc: Doc, common_words: frozenset[str] | set[str] = frozenset(), lexicon: Lexicon | None = None
+) -> DocEntities:
     """Find the firms, people, products and places a parsed doc names, and resolve them.
 
     Each name is grouped with its other surface forms in the doc (case, legal suffixes,
@@ -811,7 +853,13 @@ def resolve_entities(doc: Doc, common_words: frozenset[str] | set[str] = frozens
     `common_words` (lowercase lemmas of ordinary English words, e.g. from the lemmatizer's
     WordNet index) lets a rare name made only of such words ("Real Estate Credit") be
     dropped unless something marks it as a firm.
+
+    `lexicon` holds users' own entities (see `kg.extract.aliases`): a name it lists takes the
+    listed kind, key and preferred name, and all its aliases resolve to that one entity. Firms
+    that the listed-company gazetteer (`kg.extract.firms`) knows carry its Wikipedia link.
     """
+    from kg.extract.firms import lookup_firm
+
     clusters: dict[str, _Cluster] = {}
     doc_ents = list(doc.ents)  # the property rebuilds its tuple on every access
     sent_index: dict[int, int] = {}
@@ -840,11 +888,15 @@ def resolve_entities(doc: Doc, common_words: frozenset[str] | set[str] = frozens
         if tspan is not None:
             ticker_toks.update(range(tspan.start, tspan.end))
 
-    def add(start: int, end: int, label: str) -> None:
-        cleaned = _clean_span(doc, start, end)
+    def add(start: int, end: int, label: str, user: bool = False) -> None:
+        cleaned = (start, end, False) if user else _clean_span(doc, start, end)
         if cleaned is None:
             return
         s, e, titled = cleaned
+        if not user and label not in ("PERSON", "GPE", "LOC", "NORP", "FAC") and not titled:
+            e2 = _model_end(doc, e)
+            if e2 > e and e2 - 1 not in ticker_toks and not any(i in taken for i in range(e, e2)):
+                e, label = e2, "MODEL"  # "Xbox 360", "Mac mini": a product with its model
         if any(i in ticker_toks for i in range(s, e)):
             return
         text = doc[s:e].text
@@ -858,6 +910,8 @@ def resolve_entities(doc: Doc, common_words: frozenset[str] | set[str] = frozens
         key = fold(norm)
         if not re.search(r"[a-z]", key) or key in ("reuters reporting", "editing"):
             return
+        if not user and _is_legal_word(norm):  # "Inc", "Co" alone
+            return
         c = clusters.setdefault(key, _Cluster(norm))
         if any(o.start == s and o.end == e for o in c.occs):
             return
@@ -868,6 +922,10 @@ def resolve_entities(doc: Doc, common_words: frozenset[str] | set[str] = frozens
     taken: set[int] = set()
     for ent in doc_ents:
         if ent.label_ not in _NER_LABELS:
+            continue
+        if ent.ent_id_ and lexicon is not None and lexicon.lookup(ent.text) is not None:
+            add(ent.start, ent.end, ent.label_, user=True)  # a user's entity, as listed
+            taken.update(range(ent.start, ent.end))
             continue
         for a, b in _split_span(doc, ent.start, ent.end):
             add(a, b, ent.label_)
@@ -1024,6 +1082,8 @@ def resolve_entities(doc: Doc, common_words: frozenset[str] | set[str] = frozens
         words = re.split(r"(?<=\w)-(?=\w)|\s+", c.norm)
         if c.norm.isupper() and len(c.norm) <= 4:
             continue
+        if getattr(lookup_place(c.norm), "kind", None) is Kind.COUNTRY:
+            continue  # "China" is no short form of "China Mobile"
         for m in clusters.values():
             mw = re.split(r"(?<=\w)-(?=\w)|\s+", m.norm)
             if m is c or len(mw) <= len(words) or [w.lower() for w in mw[: len(words)]] != [w.lower() for w in words]:
@@ -1052,6 +1112,25 @@ def resolve_entities(doc: Doc, common_words: frozenset[str] | set[str] = frozens
             ):
                 merge(c, m)
 
+    # users' entities: every listed surface form is one entity
+    def user_of(c: _Cluster) -> UserEntity | None:
+        if lexicon is None:
+            return None
+        for s in (c.norm, *c.surfaces):
+            u = lexicon.lookup(s)
+            if u is not None:
+                return u
+        return None
+
+    user_first: dict[str, _Cluster] = {}
+    for c in clusters.values():
+        u = user_of(c)
+        if u is not None:
+            if u.key in user_first:
+                merge(user_first[u.key], c)
+            else:
+                user_first[u.key] = c
+
     # --- gather every occurrence per root
     roots: list[_Cluster] = []
     for c in clusters.values():
@@ -1071,7 +1150,17 @@ def resolve_entities(doc: Doc, common_words: frozenset[str] | set[str] = frozens
         o = c.occs[0]
         return [t.lemma_.lower() for t in doc[o.start : o.end]]
 
+    user: dict[int, UserEntity] = {}
+    for r in roots:
+        u = user_of(r)
+        if u is not None:
+            user[id(r)] = u
+
     def classify(c: _Cluster) -> None:
+        if id(c) in user:
+            c.kind = user[id(c)].kind if not user[id(c)].kind.is_place else Kind.PLACE
+            c.scores = Counter({"firm": 9.0})
+            return
         labels = c.labels
         surfaces = list(c.surfaces)
         words = c.norm.split()
@@ -1112,6 +1201,11 @@ def resolve_entities(doc: Doc, common_words: frozenset[str] | set[str] = frozens
                 cue_pr += 2.0
         if legal:
             cue_f += 4.0
+        listed = any(
+            lookup_firm(s) is not None and not (len(s.split()) == 1 and s.lower() in common_words) for s in surfaces
+        )
+        if place is None and listed:
+            cue_f += 1.5  # a listed company's name (not an ordinary word)
         if labels.get("TITLED"):
             cue_p += 3.0 * labels["TITLED"]
         if (
@@ -1139,6 +1233,8 @@ def resolve_entities(doc: Doc, common_words: frozenset[str] | set[str] = frozens
             orgish = labels.get("ORG", 0) + labels.get("PERSON", 0) + labels.get("PRODUCT", 0)
             small_city = place.kind is Kind.CITY and place.population < 200_000
             strong_firm = legal or cue_f >= (1.5 if small_city else 2.5)
+            # "Toyota", "Honda": a listed company's name that is also a town, and the model says ORG
+            strong_firm = strong_firm or (listed and labels.get("ORG", 0) > placeish)
             strong_person = cue_p >= 1.5 or (labels.get("PERSON", 0) and len(words) > 1 and _is_first_name(words[0]))
             if not legal and ((not strong_firm and not strong_person) or (placeish >= orgish and not strong_firm)):
                 c.kind, c.place = place.kind, place
@@ -1157,12 +1253,13 @@ def resolve_entities(doc: Doc, common_words: frozenset[str] | set[str] = frozens
         product = (
             labels.get("PRODUCT", 0) * 1.5
             + labels.get("RULE_PRODUCT", 0) * 1.5
+            + labels.get("MODEL", 0) * 2.0
             + labels.get("WORK_OF_ART", 0) * 0.5
             + cue_pr
         )
         # the model calls it a place or a people, but no gazetteer knows it: it needs cues
         if placeish + labels.get("NORP", 0) >= max(1, total - placeish - labels.get("NORP", 0)) and (
-            max(cue_f, cue_pr) < 1.5 or nonfirm
+            (max(cue_f, cue_pr) < 1.5 and not listed) or nonfirm
         ):
             c.kind = Kind.PLACE if placeish and not labels.get("NORP", 0) > placeish else None
             return
@@ -1189,10 +1286,24 @@ def resolve_entities(doc: Doc, common_words: frozenset[str] | set[str] = frozens
             c.kind = None  # "Services", "Solutions": a plural common noun alone
             return
         if (
+            len(words) == 1
+            and not legal
+            and cue_f < 2.0
+            and c.norm.lower() in lower_words
+            and c.norm.lower() in common_words
+            and not any(_is_camel_product(x) or x.isupper() for x in surfaces)
+        ):
+            c.kind = None  # "App", "Leader": a common word the text also writes in lowercase
+            return
+        if len(c.norm.replace(".", "")) < 2:
+            c.kind = None  # "C", "V"
+            return
+        if (
             common_words
             and len(words) > 1
             and not legal
             and labels.get("ORG", 0) + labels.get("PROPN", 0) <= 2
+            and not labels.get("MODEL")
             and cue_f < 2.0
             and cue_pr < 1.5
             and all(w in common_words or w in _FUNCTION_WORDS or w.isdigit() for w in _lemmas_of(c))
@@ -1231,7 +1342,7 @@ def resolve_entities(doc: Doc, common_words: frozenset[str] | set[str] = frozens
     for _ in range(3):
         changed = False
         for c in roots:
-            if c.place is not None or id(c) in strong or c.kind is Kind.PLACE:
+            if c.place is not None or id(c) in strong or c.kind is Kind.PLACE or id(c) in user:
                 continue
             votes: Counter = Counter()
             for o in c.occs:
@@ -1266,6 +1377,7 @@ def resolve_entities(doc: Doc, common_words: frozenset[str] | set[str] = frozens
         words = c.norm.split()
         if (
             c.kind in (Kind.FIRM, Kind.PERSON)
+            and id(c) not in user
             and len(words) > 1
             and not any(_is_legal_word(w) for s in c.surfaces for w in s.split())
         ):
@@ -1275,7 +1387,12 @@ def resolve_entities(doc: Doc, common_words: frozenset[str] | set[str] = frozens
                 head in firm_names
                 and firm_names[head] is not c
                 and not all(
-                    r in FIRM_NAME_TAILS or r in COMPANY_NOUNS or lookup_place(r) is not None or r in _UNIT_WORDS
+                    r in FIRM_NAME_TAILS
+                    or r in COMPANY_NOUNS
+                    or lookup_place(r) is not None
+                    or r in _UNIT_WORDS
+                    or r in _MEDIA_TAILS
+                    or (r.isdigit() and rest[0] in _MEDIA_TAILS)
                     for r in rest
                 )
             ):
@@ -1291,29 +1408,37 @@ def resolve_entities(doc: Doc, common_words: frozenset[str] | set[str] = frozens
     for c in roots:
         if c.kind is None:
             continue
-        key = c.place.key if c.place is not None else entity_key(c.kind, _preferred(c))
+        if id(c) in user:
+            key = user[id(c)].key
+        else:
+            key = c.place.key if c.place is not None else entity_key(c.kind, _preferred(c))
         members[key].append(c)
     for key, cs in members.items():
         kind = cs[0].kind
         assert kind is not None
         place = cs[0].place
+        u = next((user[id(c)] for c in cs if id(c) in user), None)
         occs = [o for c in cs for o in c.occs]
         surfaces = Counter(o.text for o in occs)
-        if place is not None:
+        if u is not None:
+            kind, name = u.kind, u.name
+        elif place is not None:
             name = place.name
         else:
             name = _preferred(cs[0]) if len(cs) == 1 else max((_preferred(c) for c in cs), key=len)
         aliases = frozenset(s for s in surfaces if s != name) | (
             frozenset({normalise_name(s) for s in surfaces} - {name}) if kind is Kind.FIRM else frozenset()
         )
-        entities[key] = Entity(
-            key=key,
-            kind=kind,
-            name=name,
-            aliases=aliases,
-            links=(place.link,) if place is not None and place.link else (),
-            code=place.code if place is not None else None,
-        )
+        links: tuple[str, ...] = (place.link,) if place is not None and place.link else ()
+        code = place.code if place is not None else None
+        if u is not None:  # the names a user listed are its names too
+            links, code = u.links or links, u.code or code
+            aliases |= frozenset(u.aliases) - {name}
+        elif kind is Kind.FIRM:
+            known = next(filter(None, map(lookup_firm, [name, *sorted(surfaces)])), None)
+            if known is not None and known.link:
+                links = (known.link,)
+        entities[key] = Entity(key=key, kind=kind, name=name, aliases=aliases, links=links, code=code)
         for o in occs:
             for i in range(o.start, o.end):
                 token_keys[i] = key

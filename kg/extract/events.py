@@ -6,28 +6,30 @@ possessives), maps them to entity keys through the doc's resolved mentions, and 
 event. Candidates of one type that share their key roles are merged, so that one real-world
 happening gives one event per article.
 
-Confidence per rule: the rule's precision on the dev gold (83 articles) when the rule set was
-tuned, smoothed as (hits + 1) / (events + 2) so that a rule seldom seen stays near 0.5:
+Confidence per rule: the rule's precision on the dev gold (83 articles), measured again after
+the last rule change (issue #4), smoothed as (hits + 1) / (events + 2) so that a rule seldom
+seen stays near 0.5. "dev" counts the rule's events that matched a gold event / all its events
+that the gold does not mark optional; small counts make these rough:
 
 ==========================  =====  ======  ====================================================
 rule                        conf.  dev     reads
 ==========================  =====  ======  ====================================================
-market_entry.verb           0.71   5/7     enter/expand into/launch in/start selling in <place>
-market_entry.open           0.67   2/3     open (first) store/office/branch in <place>
+market_entry.verb           0.75   5/6     enter/expand into/launch in/start selling in <place>
+market_entry.open           0.67   1/1     open (first) store/office/branch in <place>
 market_entry.noun           0.33   0/1     "entry into", "expansion into", "move on/into" <place>
-product_launch.verb         0.63   4/6     launch/unveil/release/introduce/roll out <product>
-product_launch.noun         0.67   1/1     "the launch/release/debut of <product>"
+product_launch.verb         0.75   5/6     launch/unveil/release/introduce/roll out <product>
+product_launch.noun         0.50   0/0     "the launch/release/debut of <product>"
 lawsuit.sue                 0.75   2/2     sue / be sued by / countersue
 lawsuit.charge              0.75   2/2     charged/indicted/convicted; denies/faces charges
 lawsuit.noun                0.86   5/5     file/bring a lawsuit, suit, injunction; hit with a suit
-lawsuit.court               0.67   1/1     win/lose a case, take to court, court ruled against
+lawsuit.court               0.75   2/2     win/lose a case, take to court, court ruled against
 data_center.move            0.67   5/7     move/migrate/shift data, workloads, servers, IT to ...
-data_center.build           0.79   18/22   open/build/close/expand a data centre, cloud region
+data_center.build           0.78   17/21   open/build/close/expand a data centre, cloud region
 data_center.outsource       0.50   0/0     outsource IT/data-centre operations to <firm>
-acquisition.verb            0.76   12/15   buy/acquire/purchase/take over/merge with/pay for
-acquisition.noun            0.75   5/6     acquisition/takeover/purchase/bid/merger of/for <firm>
-acquisition.stake           0.88   6/6     buy/take a stake in <firm>
-acquisition.sell            0.60   2/3     sell <unit> to <firm>
+acquisition.verb            0.75   11/14   buy/acquire/purchase/take over/merge with/pay for
+acquisition.noun            0.71   4/5     acquisition/takeover/purchase/bid/merger of/for <firm>
+acquisition.stake           0.86   5/5     buy/take a stake in <firm>
+acquisition.sell            0.83   4/4     sell <unit> to <firm>
 ==========================  =====  ======  ====================================================
 
 Merged events keep the highest confidence of their parts, raised a little for each further
@@ -52,22 +54,22 @@ __all__ = ["CONFIDENCE", "extract_events", "status_of", "subject_keyword"]
 
 #: Confidence of each rule (see the table in the module docstring).
 CONFIDENCE: dict[str, float] = {
-    "market_entry.verb": 0.71,
+    "market_entry.verb": 0.75,
     "market_entry.open": 0.67,
     "market_entry.noun": 0.33,
-    "product_launch.verb": 0.63,
-    "product_launch.noun": 0.67,
+    "product_launch.verb": 0.75,
+    "product_launch.noun": 0.50,
     "lawsuit.sue": 0.75,
     "lawsuit.charge": 0.75,
     "lawsuit.noun": 0.86,
-    "lawsuit.court": 0.67,
+    "lawsuit.court": 0.75,
     "data_center.move": 0.67,
-    "data_center.build": 0.79,
+    "data_center.build": 0.78,
     "data_center.outsource": 0.50,
-    "acquisition.verb": 0.76,
-    "acquisition.noun": 0.75,
-    "acquisition.stake": 0.88,
-    "acquisition.sell": 0.60,
+    "acquisition.verb": 0.75,
+    "acquisition.noun": 0.71,
+    "acquisition.stake": 0.86,
+    "acquisition.sell": 0.83,
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -1171,6 +1173,7 @@ def _rule_market_entry(ctx: _Context, trig: Token, sent: Span, si: int, cands: l
             "bring",
             "operate",
             "sell",
+            "arrive",
         ):
             obj_lems = {_lemma(o) for o in objs}
             if lem in ("start", "begin"):
@@ -1196,7 +1199,11 @@ def _rule_market_entry(ctx: _Context, trig: Token, sent: Span, si: int, cands: l
             elif lem == "roll" and passive and any(c.lower_ == "out" for c in trig.children):
                 # "a scheme being rolled out in London by Bollore"
                 markets = _place_objects(ctx, trig, "in", "across", "to")
-            elif obj_lems & ENTRY_OBJECTS or lem in ("debut",):
+            elif (
+                obj_lems & ENTRY_OBJECTS
+                or lem in ("debut",)
+                or (lem in ("launch", "arrive") and not objs and not passive and trig.tag_ != "VBN")
+            ):  # "X launched in Britain": the firm itself arrives
                 markets += _place_objects(ctx, trig, "in", "into", "to", "across", "throughout")
                 for o in objs:
                     markets += _place_objects(ctx, o, "in", "into", "to", "across")
@@ -1476,6 +1483,27 @@ def _rule_lawsuit(ctx: _Context, trig: Token, sent: Span, si: int, cands: list[_
             plaintiffs = _parties(ctx, subj, anaphor=False)
             for o in _objects(trig):
                 defendants += _parties(ctx, o)
+    elif trig.pos_ == "VERB" and lem in ("order", "find", "fine") and _subject(trig)[1]:
+        # "X was ordered to pay", "X was found guilty/liable", "X was fined by a court"
+        subj, _ = _subject(trig)
+        agent = _agent(trig)
+        by_court = agent is not None and _lemma(agent) in _COURT_AGENTS
+        before = sent.doc[sent.start - 1].sent.text.lower() if sent.start > 0 else ""
+        court_near = by_court or re.search(
+            r"\b(court|judge|jury|tribunal|verdict|ruling|ruled|trial)\b", f"{before} {low}"
+        )
+        if lem == "find":
+            if not any(_lemma(c) in ("guilty", "liable") for c in trig.subtree if c.i > trig.i):
+                return
+            if not court_near:
+                return
+        elif lem == "order":
+            if not court_near or not any(c.dep_ == "xcomp" for c in trig.children):
+                return
+        elif not by_court:
+            return
+        rule = "lawsuit.court"
+        defendants = _parties(ctx, subj)
     elif trig.pos_ == "VERB" and lem in (
         "file",
         "bring",
@@ -1605,6 +1633,21 @@ def _rule_lawsuit(ctx: _Context, trig: Token, sent: Span, si: int, cands: list[_
         poss = _children(trig, "poss")
         if poss:
             plaintiffs += _parties(ctx, poss[0])
+    elif trig.pos_ == "NOUN" and lem in _CASE_NOUNS:
+        # "a case against X", "legal action against X brought by Y"
+        against = _preps(trig, "against")
+        if not against or not _LEGAL_CONTEXT.search(low):
+            return
+        gov = trig.head
+        if trig.dep_ == "dobj" and _lemma(gov) in ("file", "bring", "launch", "lodge", "win", "lose", "settle"):
+            return  # the verb rule reads this one
+        rule = "lawsuit.noun"
+        for a in against:
+            defendants += _parties(ctx, a)
+        for a in _preps(trig, "by", "from"):
+            plaintiffs += _parties(ctx, a)
+        if not defendants:
+            return
     else:
         return
     if not negation_ok and _is_negated(chain, sent) and lem != "lose":
@@ -1990,6 +2033,12 @@ def _rule_acquisition(ctx: _Context, trig: Token, sent: Span, si: int, cands: li
             if lem in ("merger", "tie-up", "combination") and not acquirers and len(targets) > 1:
                 acquirers, targets = targets[:1], targets[1:]
             comp = [c for c in trig.children if c.dep_ in ("compound", "nmod")]
+            if lem in ("merger", "tie-up", "combination") and not acquirers and not targets:
+                # "the Pollux and Vardan merger", "the Pollux-Vardan tie-up": the first named first
+                named = [ctx.ents.token_keys.get(t.i) for c in comp for t in c.subtree]
+                pair = list(dict.fromkeys(k for k in named if k and ctx.kind(k) is Kind.FIRM))
+                if len(pair) >= 2:
+                    acquirers, targets = pair[:1], pair[1:2]
             if comp and not targets:
                 targets = [k for c in comp for k in ctx.np_keys(c) if ctx.kind(k) is Kind.FIRM]
     acquirers = [a for a in acquirers if a not in targets]
@@ -2163,7 +2212,17 @@ _LAWSUIT_TRIGGERS = {
     "grant",
     "indictment",
     "try",
+    "find",
+    "fine",
+    "case",
+    "action",
+    "complaint",
+    "proceeding",
+    "proceedings",
 }
+#: Legal nouns that name a court case only with "against <party>" and legal words around.
+_CASE_NOUNS = ("case", "action", "complaint", "proceeding", "proceedings")
+_COURT_AGENTS = ("court", "judge", "jury", "tribunal", "magistrate", "arbitrator", "panel")
 _LAUNCH_NOUNS = {"launch", "release", "debut", "unveiling", "introduction", "rollout", "roll-out"}
 
 

