@@ -16,7 +16,7 @@ from kg.ingest import IngestReport, ingest, ingest_articles
 from kg.loaders import load
 from kg.model import Article, Entity, Event, EventType, Extraction, Kind, Mention, Status
 from kg.namespace import CEK, RES
-from kg.query import list_queries, run
+from kg.query import list_queries, query_df, run
 from kg.rdf import to_graph
 from kg.resources import samples_dir
 from kg.store import close_store, export, open_store, replace, stats
@@ -51,6 +51,7 @@ __all__ = [
     "list_queries",
     "load",
     "open_store",
+    "query_df",
     "replace",
     "run",
     "samples_dir",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kg.cli import analyze, ingest, query, remote, store  # noqa: F401  (registers the commands)
+from kg.cli import analyze, explain, ingest, query, remote, store  # noqa: F401  (registers the commands)
 from kg.cli._base import cli
 
 __all__ = ["cli", "main"]
