@@ -51,7 +51,7 @@ class EndpointError(KgError):
         super().__init__(f"{url} {reason}" if url else reason)
 
 
-class LoadWarning(KgError):
+class LoadWarning(KgError):  # noqa: N818 - a warning, not an error
     """An input was read, but not whole: cut at a limit, or partly malformed; kg kept what it got.
 
     Example:
