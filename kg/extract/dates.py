@@ -83,7 +83,10 @@ def _relative(text: str, published: date, future: bool) -> str | None:
         which, day = m.groups()
         delta = (published.weekday() - WEEKDAYS[day]) % 7
         if which == "next" or (future and which != "last"):
-            ahead = (WEEKDAYS[day] - published.weekday()) % 7 or 7
+            ahead = (WEEKDAYS[day] - published.weekday()) % 7
+            if which == "next" and ahead == 0:
+                ahead = 7  # "next Monday" said on a Monday; a bare "on Monday" is the day itself
+
             return (published + timedelta(days=ahead)).isoformat()
         if which == "last" and delta == 0:
             delta = 7
@@ -111,6 +114,8 @@ def resolve_date(text: str, published: date | None = None, *, future: bool = Fal
         '2015-01-15'
         >>> resolve_date("on Thursday", date(2015, 1, 16))
         '2015-01-15'
+        >>> resolve_date("said on Monday it will", date(2024, 6, 17), future=True)  # a Monday
+        '2024-06-17'
         >>> resolve_date("last March", date(2005, 1, 10))
         '2004-03'
         >>> resolve_date("yesterday") is None
