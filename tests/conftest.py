@@ -717,6 +717,53 @@ def reference_ingest(tmp_path_factory, kg_command, generated_articles):
     done = subprocess.run([*ingest, "--no-progress"], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     out = store.parent / "reference.nq"
-    done = subprocess.run([*kg_command, "export", "--store", str(store), "-o", str(out)], capture_output=True, text=True)
+    done = subprocess.run(
+        [*kg_command, "export", "--store", str(store), "-o", str(out)], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     return store, out.read_bytes()
+
+
+# --- parallel, sharded and distributed ingest (issue #9) ------------------------------------------
+#
+# Worker processes (``spawn``, Dask) rebuild an extractor by importing its class, so the test
+# doubles they use live here, at module level: workers import this file as ``conftest`` (pytest
+# puts tests/ on sys.path, and spawned processes inherit it). One registered only in the test
+# process, or a lambda, would not reach them.
+
+
+class FlakyExtractor(FakeExtractor):
+    """Like `FakeExtractor`, but fails on every article whose title holds "BOOM"."""
+
+    def pipe(self, articles):
+        for a in articles:
+            if "BOOM" in a.title:
+                raise RuntimeError(f"cannot read {a.id}")
+            yield from super().pipe([a])
+
+
+class SlowExtractor(FakeExtractor):
+    """Like `FakeExtractor`, but sleeps KG_TEST_DELAY seconds (default 0.05) per article."""
+
+    def pipe(self, articles):
+        import os
+        import time
+
+        delay = float(os.environ.get("KG_TEST_DELAY", "0.05"))
+        for a in articles:
+            time.sleep(delay)
+            yield from super().pipe([a])
+
+
+@pytest.fixture
+def export_of():
+    """``export_of(ingest_kwargs...)``: ingest into a new in-memory store and return its N-Quads export."""
+    from kg.ingest import ingest
+    from kg.store import export
+
+    def run(source, **kwargs):
+        ds = open_store()
+        report = ingest(source, ds, **kwargs)
+        return report, export(ds)
+
+    return run

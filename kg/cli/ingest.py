@@ -49,27 +49,52 @@ def _field_option(role: str, what: str) -> Any:
     )
 
 
-def _total(sources: tuple[Any, ...], options: Any) -> int | None:
+def _total(sources: tuple[Any, ...], options: Any, shard: tuple[int, int] | None = None) -> int | None:
     """The number of articles to expect, when every input is one file holding one article."""
     from kg.loaders import READERS, discover
     from kg.loaders.dump import read_csv, read_jsonl
     from kg.loaders.feed import read_feed
+    from kg.parallel import shard_of
 
     many = (read_csv, read_jsonl, read_feed)
     total = 0
+
+    def mine(article_id: str) -> bool:
+        return shard is None or shard_of(article_id, shard[1]) == shard[0]
+
     for source in sources:
         if not isinstance(source, Path):
             return None
         if source.is_file():
             if READERS.get(source.suffix.lower()) in many:
                 return None
-            total += 1
+            total += mine(source.name)
             continue
-        for path, _ in discover(source, include=options.include, exclude=options.exclude, on_error=lambda e: None):
+        for path, name in discover(source, include=options.include, exclude=options.exclude, on_error=lambda e: None):
             if READERS[path.suffix.lower()] in many:
                 return None
-            total += 1
+            total += mine(name)
     return total
+
+
+def _shard_option(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
+    from kg.parallel import parse_shard
+
+    if value is None:
+        return None
+    try:
+        return parse_shard(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err), ctx=ctx, param=param) from None
+
+
+def _workers_help() -> str:
+    from kg.parallel import cpu_count
+
+    return (
+        f"Extract in this many processes [default: the number of CPUs, here {cpu_count()}]; 1 extracts in"
+        " this process. Writing stays in one process."
+    )
 
 
 @cli.command()
@@ -122,8 +147,42 @@ def _total(sources: tuple[Any, ...], options: Any) -> int | None:
 )
 @click.option("--strict", is_flag=True, help="Exit with code 2 when any input or record was skipped.")
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: on a terminal).")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help=_workers_help())
 @click.option(
-    "--extractor", "extractor_name", default="rules", show_default=True, help="Extractor to use, by registered name."
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=32,
+    show_default=True,
+    help="Articles per spaCy batch and per task sent to a worker; with several workers, per store transaction too.",
+)
+@click.option(
+    "--shard",
+    metavar="I/N",
+    callback=_shard_option,
+    default=None,
+    help="Ingest only shard I of N (counting from 0): the articles whose id hashes to I, so N runs"
+    " (N machines writing to one --endpoint) share the inputs with no overlap.",
+)
+@click.option(
+    "--dask",
+    "dask_scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Run on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786), one task per shard; needs"
+    " --endpoint, and the inputs at the same path on every worker.",
+)
+@click.option(
+    "--extractor",
+    "extractor_name",
+    default="rules",
+    show_default=True,
+    help="Extractor to use: a registered name, or package.module:factory.",
+)
+@click.option(
+    "--aliases",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV file of your own entities and aliases (columns kind,name,alias[,key,link]).",
 )
 def ingest(
     sources: tuple[Any, ...],
@@ -144,7 +203,12 @@ def ingest(
     fetch_timeout: float,
     strict: bool,
     progress: bool | None,
+    workers: int | None,
+    batch_size: int,
+    shard: tuple[int, int] | None,
+    dask_scheduler: str | None,
     extractor_name: str,
+    aliases: Path | None,
 ) -> None:
     """Read every article in SOURCE... into the store.
 
@@ -152,6 +216,9 @@ def ingest(
     input. Plain text, HTML, RSS/Atom feeds and JSON Lines/CSV dumps are read; each article
     becomes one named graph, written atomically and replaced whole when ingested again. Bad
     inputs are listed with the reason and passed over.
+
+    Extraction runs in --workers processes; articles stream through them and are written in
+    input order, in one transaction per batch, so memory stays flat however large the input.
     """
     from tqdm import tqdm
 
@@ -170,16 +237,52 @@ def ingest(
         include=include,
         exclude=exclude,
     )
+    if dask_scheduler:
+        if store or not endpoint:
+            raise click.UsageError("--dask writes to a SPARQL endpoint: give --endpoint URL, not --store")
+        if shard or workers:
+            raise click.UsageError(
+                "--dask makes its own shards and runs on the cluster's workers: leave out --shard and --workers"
+            )
+        from kg.distributed import ingest_dask
+
+        report = ingest_dask(
+            [str(s) if isinstance(s, Path) else s for s in sources],
+            endpoint,
+            scheduler=dask_scheduler,
+            extractor=extractor_name,
+            extractor_kwargs={"aliases": aliases} if aliases else None,
+            options=options,
+            max_chars=max_chars,
+            max_entities=max_entities,
+            batch_size=batch_size,
+        )
+        for err in report.skipped:
+            click.echo(f"skipped {err}", err=True)
+        for warning in report.warnings:
+            click.echo(f"warning {warning}", err=True)
+        click.echo(report.summary())
+        if strict and report.skipped:
+            sys.exit(2)
+        return
     ds = open_sink(store, endpoint)  # first: a store in use fails at once, before any model loads
     try:
-        from kg.extract import get_extractor
+        from kg.parallel import cpu_count, resolve_extractor, unshippable
 
         try:
-            extractor = get_extractor(extractor_name)
+            extractor = resolve_extractor(extractor_name, **({"aliases": aliases} if aliases else {}))
         except ValueError as err:  # an unknown name: the message lists the known ones
             raise click.BadParameter(str(err), param_hint="--extractor") from err
+        n_workers = workers or cpu_count()
+        reason = unshippable(extractor) if n_workers > 1 else None
+        if reason:  # an extractor known only to this process (a test double, a script's own)
+            if workers:
+                click.echo(
+                    f"warning: extracting in this process, not in {workers} workers: the extractor {reason}", err=True
+                )
+            n_workers = 1
         show = sys.stderr.isatty() if progress is None else progress
-        total = _total(sources, options) if show else None
+        total = _total(sources, options, shard) if show else None
         bar = tqdm(total=total, unit="article", disable=not show, file=sys.stderr, dynamic_ncols=True)
 
         def skipped(err: KgError) -> None:
@@ -200,6 +303,9 @@ def ingest(
             on_article=lambda _: bar.update(1),
             on_error=skipped,
             on_warning=warned,
+            workers=n_workers,
+            batch_size=batch_size,
+            shard=shard,
         )
         bar.close()
     finally:
