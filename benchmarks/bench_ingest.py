@@ -167,6 +167,7 @@ def main() -> int:
     if args.json:
         print(json.dumps(figures, indent=2))
         return 0
+    print(figures["machine"])
     print(f"{n:,} articles, {words:,} words, {workers} processes, batch {args.batch_size}, median of {args.rounds}")
     print("| run | wall s | CPU s | articles/s | words/s |")
     print("|---|---:|---:|---:|---:|")

@@ -106,7 +106,10 @@ def main() -> int:
             file=sys.stderr,
             flush=True,
         )
+    from bench_ingest import machine  # this folder is on sys.path when a script in it runs
+
     base = results[args.times[0]]["peak_tree_mib"]
+    print(machine())
     print(f"corpus {args.corpus}, workers {args.workers or 'default'}, batch {args.batch_size}")
     print("| copies | peak RSS, all processes | peak RSS, writer | wall | vs first |")
     print("|---:|---:|---:|---:|---:|")

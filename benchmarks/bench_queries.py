@@ -211,6 +211,9 @@ def main() -> int:
             results[q.name]["rdflib"] = times
             results[q.name]["rdflib_rows"] = rows
             print(f"rdflib {q.name}: {_ms(times, args.limit)} ms", file=sys.stderr, flush=True)
+    from bench_ingest import machine  # this folder is on sys.path when a script in it runs
+
+    print(machine())
     print(f"{quads:,} quads ({triples:,} distinct triples) in {args.store}; median of {args.runs} runs, milliseconds")
     if load_s is not None:
         print(f"rdflib in-memory Dataset: loading {args.nquads} took {load_s:.0f} s")

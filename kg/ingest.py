@@ -410,6 +410,7 @@ def ingest_articles(
     workers: int = 1,
     batch_size: int = DEFAULT_BATCH_SIZE,
     write_batch: int | None = None,
+    head: int | None = None,
 ) -> IngestReport:
     """Extract each article and replace its named graph in `ds`.
 
@@ -437,6 +438,9 @@ def ingest_articles(
         batch_size: articles per extractor batch, and per task sent to a worker.
         write_batch: articles per store transaction; by default 1 with one worker (each article
             is stored as soon as it is extracted) and `batch_size` with several.
+        head: with several workers, the articles extracted in this process, as they are read,
+            before any worker starts (by default `batch_size`, so a short input starts none);
+            0 for an input known to be long (see `kg.parallel.run_parallel`).
 
     Returns:
         The report.
@@ -531,7 +535,7 @@ def ingest_articles(
         from kg.parallel import run_parallel
 
         outcomes = run_parallel(
-            limited(articles), extractor, workers=workers, batch_size=batch_size, max_entities=max_entities
+            limited(articles), extractor, workers=workers, batch_size=batch_size, max_entities=max_entities, head=head
         )
     else:
         outcomes = extract_outcomes(limited(articles), extractor, max_entities=max_entities, batch_size=batch_size)
@@ -561,6 +565,7 @@ def ingest(
     workers: int = 1,
     batch_size: int = DEFAULT_BATCH_SIZE,
     write_batch: int | None = None,
+    head: int | None = None,
     shard: tuple[int, int] | None = None,
 ) -> IngestReport:
     """Ingest every article in `source` (files, folders, URLs, ``"-"``) into `ds`.
@@ -586,6 +591,7 @@ def ingest(
         workers: see `ingest_articles`.
         batch_size: see `ingest_articles`.
         write_batch: see `ingest_articles`.
+        head: see `ingest_articles`.
         shard: ``(i, n)``: only the articles, skips and warnings whose id (path) falls in
             shard `i` of `n` (see `kg.parallel.shard_of`), so that `n` runs, one for each `i`
             in ``0..n-1``, share the inputs with no overlap and no coordinator.
@@ -658,4 +664,5 @@ def ingest(
         workers=workers,
         batch_size=batch_size,
         write_batch=write_batch,
+        head=head,
     )

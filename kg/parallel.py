@@ -338,7 +338,9 @@ def run_parallel(
     proves longer, the workers start (each loads the model while this process finishes the
     head) and take the rest in tasks of `batch_size` articles; at most `in_flight` tasks (by
     default two per worker) are out at once, so the stream is never read far ahead and memory
-    stays flat. Each outcome carries the SPARQL Update that stores it (`kg.ingest.Outcome`).
+    stays flat. With ``head=0`` (for an input known to be long) the workers start at once and
+    this process extracts nothing, so it never loads a model. Each outcome carries the SPARQL
+    Update that stores it (`kg.ingest.Outcome`).
 
     Args:
         articles: the articles (read lazily).
@@ -347,7 +349,7 @@ def run_parallel(
         batch_size: articles per task (and per ``pipe`` batch).
         max_entities: see `kg.ingest.limit_entities`.
         in_flight: tasks out at once.
-        head: articles extracted in this process before any worker starts.
+        head: articles extracted in this process before any worker starts; 0: none.
         start_method: ``spawn`` or ``forkserver`` (``fork`` is refused).
 
     Raises:
@@ -387,11 +389,21 @@ def run_parallel(
 
     clean = False
     try:
-        yield from extract_outcomes(first(), extractor, max_entities=max_entities, batch_size=batch_size, prepare=True)
-        if not pools:
+        if head == 0:  # a long input: no extraction here, and no model loaded here
+            for article in source:
+                later.append(article)
+                if workers > 1:
+                    pools.append(_start_pool(payload, workers, max_entities, batch_size, start_method))
+                break
+        else:
             yield from extract_outcomes(
-                chain(later, source), extractor, max_entities=max_entities, batch_size=batch_size, prepare=True
+                first(), extractor, max_entities=max_entities, batch_size=batch_size, prepare=True
             )
+        if not pools:
+            if later:
+                yield from extract_outcomes(
+                    chain(later, source), extractor, max_entities=max_entities, batch_size=batch_size, prepare=True
+                )
             clean = True
             return
         window = in_flight or 2 * workers

@@ -210,3 +210,13 @@ def test_parallel_writer_flushes_the_store_to_keep_memory_flat(tmp_path, monkeyp
     for outcome in extract_outcomes(arts, FakeExtractor(), prepare=True):
         assert writer.write([outcome]) == [""]
     assert 2 <= len(flushes) < 10
+
+
+def test_parallel_long_input_extracts_nothing_in_the_writer(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("extracted in the writing process")
+
+    monkeypatch.setattr(kg.parallel, "extract_outcomes", refuse)  # the workers keep theirs
+    arts = [Article(f"{i}.txt", f"Firm{i} news", "Text.") for i in range(20)]
+    outcomes = list(run_parallel(arts, FakeExtractor(), workers=2, batch_size=4, head=0))
+    assert [o.article_id for o in outcomes] == [a.id for a in arts]

@@ -77,6 +77,34 @@ def _total(sources: tuple[Any, ...], options: Any, shard: tuple[int, int] | None
     return total
 
 
+def _at_least(sources: tuple[Any, ...], options: Any, shard: tuple[int, int] | None, n: int) -> bool:
+    """Whether the local inputs hold at least `n` files of one article each (a walk that stops there).
+
+    Dumps, feeds, URLs and standard input count as none: their size is not known before reading.
+    """
+    from kg.loaders import READERS, discover
+    from kg.loaders.dump import read_csv, read_jsonl
+    from kg.loaders.feed import read_feed
+    from kg.parallel import shard_of
+
+    many = (read_csv, read_jsonl, read_feed)
+    found = 0
+    for source in sources:
+        if not isinstance(source, Path):
+            continue
+        files: Any = (
+            [(source, source.name)]
+            if source.is_file()
+            else discover(source, include=options.include, exclude=options.exclude, on_error=lambda e: None)
+        )
+        for path, name in files:
+            if READERS.get(path.suffix.lower()) not in many and (shard is None or shard_of(name, shard[1]) == shard[0]):
+                found += 1
+                if found >= n:
+                    return True
+    return False
+
+
 def _shard_option(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
     from kg.parallel import parse_shard
 
@@ -281,6 +309,9 @@ def ingest(
                     f"warning: extracting in this process, not in {workers} workers: the extractor {reason}", err=True
                 )
             n_workers = 1
+        # an input known to be long goes to the workers at once (this process then loads no model);
+        # otherwise the first batch is extracted here as it is read, and a short input starts no worker
+        long_input = n_workers > 1 and _at_least(sources, options, shard, n_workers * batch_size)
         show = sys.stderr.isatty() if progress is None else progress
         total = _total(sources, options, shard) if show else None
         bar = tqdm(total=total, unit="article", disable=not show, file=sys.stderr, dynamic_ncols=True)
@@ -305,6 +336,7 @@ def ingest(
             on_warning=warned,
             workers=n_workers,
             batch_size=batch_size,
+            head=0 if long_input else None,
             shard=shard,
         )
         bar.close()
