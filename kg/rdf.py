@@ -61,7 +61,8 @@ def mention_iri(article_id: str, mention: Mention) -> URIRef:
 
 
 def event_iri(article_id: str, event: Event) -> URIRef:
-    """Mint the IRI of an event from its article, type and its sorted roles.
+    """Mint the IRI of an event from its article, type, sorted roles and date (two events with
+    the same parties at different dates, such as a firm's two cloud regions, are two nodes).
 
     Example:
         >>> from kg.model import EventType
@@ -70,7 +71,8 @@ def event_iri(article_id: str, event: Event) -> URIRef:
         True
     """
     roles = "|".join(f"{r}={v}" for r, v in sorted(set(event.roles)))
-    digest = hashlib.sha1(f"{article_id}\n{event.type}\n{roles}".encode()).hexdigest()[:16]
+    when = f"\n{event.date}" if event.date else ""
+    digest = hashlib.sha1(f"{article_id}\n{event.type}\n{roles}{when}".encode()).hexdigest()[:16]
     return RES[f"event/{digest}"]
 
 

@@ -229,3 +229,62 @@ def test_pipeline_listed_firm_carries_wikipedia_link(extractor) -> None:
     ex = run(extractor, "Microsoft Corp said on Monday it would hire 300 engineers.")
     firm = next(e for e in ex.entities if e.key == "firm/microsoft")
     assert firm.links == ("https://en.wikipedia.org/wiki/Microsoft",)
+
+
+@pytest.mark.slow
+def test_pipeline_headline_name_the_model_missed_keeps_its_entity(extractor) -> None:
+    ex = run(
+        extractor,
+        "A shareholder of Quorvex Inc filed a class action lawsuit in Delaware on Friday.",
+        title="Quorvex hit with lawsuit over new share plan",
+    )
+    ev = only(ex, EventType.LAWSUIT)
+    assert ev.role("defendant") == ("firm/quorvex",)
+
+
+@pytest.mark.slow
+def test_pipeline_a_firms_shareholder_is_not_the_firm(extractor) -> None:
+    ex = run(extractor, "A Quorvex Inc shareholder sued Brelmont Corp in Texas on Friday.")
+    ev = only(ex, EventType.LAWSUIT)
+    assert ev.role("defendant") == ("firm/brelmont",) and "firm/quorvex" not in ev.role("plaintiff")
+
+
+@pytest.mark.slow
+def test_pipeline_firm_eyeing_countries_plans_to_enter_them(extractor) -> None:
+    ev = only(
+        run(extractor, "Zelko Inc, a Finnish courier start-up, is now eyeing Denmark and Germany."),
+        EventType.MARKET_ENTRY,
+    )
+    assert ev.role("firm") == ("firm/zelko",) and set(ev.role("market")) == {"place/dk", "place/de"}
+    assert ev.status is Status.PLANNED and ev.rule == "market_entry.aim"
+    ex = run(extractor, "Zelko Inc said phishing campaigns targeting Denmark had failed.")
+    assert not [e for e in ex.events if e.type is EventType.MARKET_ENTRY]
+
+
+@pytest.mark.slow
+def test_pipeline_passive_roll_out_by_a_firm_the_parser_left_apart(extractor) -> None:
+    ex = run(extractor, "An electric scooter scheme being rolled out in Lisbon by French firm Velora is running late.")
+    ev = only(ex, EventType.MARKET_ENTRY)
+    assert ev.role("firm") == ("firm/velora",) and ev.role("market") == ("place/lisbon",)
+
+
+@pytest.mark.slow
+def test_pipeline_firm_acquired_in_a_relative_clause(extractor) -> None:
+    ex = run(extractor, "Zelko Inc said it may sell Brava Ltd, the Canadian retailer it acquired in 2004.")
+    acq = [e for e in ex.events if e.type is EventType.ACQUISITION and e.role("target") == ("firm/brava",)]
+    assert acq and acq[0].role("acquirer") == ("firm/zelko",)
+
+
+@pytest.mark.slow
+def test_pipeline_products_in_an_including_list_are_launched(extractor) -> None:
+    ex = run(
+        extractor,
+        "Zelko Inc will unveil a slew of software upgrades next week, including Zelko Pad 5 and Zelko Maps 2.",
+    )
+    launched = {e.role("product")[0] for e in ex.events if e.type is EventType.PRODUCT_LAUNCH}
+    assert {"product/zelko-pad-5", "product/zelko-maps-2"} <= launched
+    ex = run(
+        extractor, "Zelko Inc will unveil new products, including the Zelko Pad 5 tablet and the Zelko Maps 2 app."
+    )
+    launched = {e.role("product")[0] for e in ex.events if e.type is EventType.PRODUCT_LAUNCH}
+    assert len(launched) == 2 and "product/zelko-maps-2" in launched

@@ -118,3 +118,11 @@ def test_rdf_article_iri_escapes_unsafe_characters():
 def test_rdf_optional_article_fields():
     g = to_graph(Extraction(Article("x.txt", "", "Body.")))
     assert g.value(article_iri("x.txt"), DCTERMS.title) is None
+
+
+def test_rdf_same_roles_at_different_dates_are_two_events() -> None:
+    roles = (("firm", "firm/acme"),)
+    first = Event(EventType.DATA_CENTER_MOVE, roles, date="2014")
+    second = Event(EventType.DATA_CENTER_MOVE, roles, date="2021-12-07")
+    assert event_iri("x.txt", first) != event_iri("x.txt", second)
+    assert event_iri("x.txt", first) == event_iri("x.txt", Event(EventType.DATA_CENTER_MOVE, roles, date="2014"))

@@ -47,7 +47,7 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.dates import resolve_date
-from kg.extract.entities import COMPANY_NOUNS, DocEntities
+from kg.extract.entities import COMPANY_NOUNS, LEGAL_SUFFIXES, DocEntities
 from kg.model import LITERAL_ROLES, Event, EventType, Kind, Status
 
 __all__ = ["CONFIDENCE", "extract_events", "status_of", "subject_keyword"]
@@ -57,6 +57,7 @@ CONFIDENCE: dict[str, float] = {
     "market_entry.verb": 0.75,
     "market_entry.open": 0.67,
     "market_entry.noun": 0.33,
+    "market_entry.aim": 0.50,
     "product_launch.verb": 0.75,
     "product_launch.noun": 0.50,
     "lawsuit.sue": 0.75,
@@ -632,7 +633,7 @@ def _agent(verb: Token) -> Token | None:
                 if p.dep_ == "pobj":
                     return p
             for t in c.doc[c.i + 1 : c.i + 6]:
-                if t.pos_ == "PROPN" and t.ent_type_:
+                if t.pos_ == "PROPN" and (t.ent_type_ or t.text[:1].isupper()):
                     while t.dep_ in ("compound", "flat") and t.head.i > t.i and t.head.pos_ == "PROPN":
                         t = t.head
                     return t
@@ -771,6 +772,52 @@ _PERSON_HEADS = {
 }
 
 
+def _fill_unkeyed(doc: Doc, ents: DocEntities) -> None:
+    """Occurrences the model did not tag of a name the article uses for a firm, person or
+    product elsewhere ("Facebook hit with lawsuit" in a headline tagged as a common noun) take
+    that name's entity: one name keeps one meaning in an article."""
+    surfaces: dict[tuple[str, ...], str] = {}
+    for m in ents.mentions:
+        if m.kind in (Kind.FIRM, Kind.PERSON, Kind.PRODUCT) and m.text[:1].isupper() and m.entity:
+            span = doc.char_span(m.start, m.end)
+            if span is not None and len(span) <= 4:
+                surfaces.setdefault(tuple(t.text for t in span), m.entity)
+    if not surfaces:
+        return
+    longest = max(len(k) for k in surfaces)
+    firm_positions = ents.firm_positions
+    i = 0
+    n = len(doc)
+    while i < n:
+        if i in ents.token_keys or not doc[i].text[:1].isupper():
+            i += 1
+            continue
+        for size in range(min(longest, n - i), 0, -1):
+            key = surfaces.get(tuple(t.text for t in doc[i : i + size]))
+            if key is None or any(j in ents.token_keys for j in range(i, i + size)):
+                continue
+            # not inside a longer name ("Facebook Messenger" when only "Facebook" is known)
+            nxt = doc[i + size] if i + size < n else None
+            prev = doc[i - 1] if i > 0 else None
+            if prev is not None and nxt is not None and prev.text == "(" and nxt.text == ")":
+                break  # "(Reuters)" in a dateline, "(ATR)" after a name: not a party here
+            if (
+                nxt is not None
+                and nxt.pos_ == "PROPN"
+                and nxt.text[:1].isupper()
+                and nxt.lower_.rstrip(".") not in LEGAL_SUFFIXES
+            ) or (prev is not None and prev.pos_ == "PROPN" and prev.text[:1].isupper() and not prev.is_sent_start):
+                break
+            for j in range(i, i + size):
+                ents.token_keys[j] = key
+            if ents.kind(key) is Kind.FIRM:
+                firm_positions.append((i, key))
+            i += size - 1
+            break
+        i += 1
+    firm_positions.sort()
+
+
 class _Context:
     def __init__(self, doc: Doc, ents: DocEntities, published: date | None) -> None:
         self.doc = doc
@@ -782,6 +829,7 @@ class _Context:
         for i, s in enumerate(self.sents):
             for t in s:
                 self.sent_of[t.i] = i
+        _fill_unkeyed(doc, ents)
         counts = Counter(k for _, k in ents.firm_positions)
         self.firm_counts = counts
         title_end = self.sents[0].end if self.sents else 0
@@ -925,6 +973,10 @@ class _Context:
             span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
             if span is None:
                 continue
+            # "Apple CEO Steve Jobs", "Steve Jobs, Apple's chief executive": the firm in the person's phrase
+            own = [k for k in self.np_keys(span.root) if self.kind(k) is Kind.FIRM]
+            if own:
+                return own[0]
             firms = [(abs(i - span.start), k) for i, k in self.ents.firm_positions if self.sent_of.get(i) == m.sentence]
             if any(k == self.topic for _, k in firms):
                 return self.topic
@@ -1160,6 +1212,25 @@ def _rule_market_entry(ctx: _Context, trig: Token, sent: Span, si: int, cands: l
                 and not any(_lemma(o) in ENTRY_OBJECTS | {"presence", "reach", "footprint"} for o in objs)
             ):
                 markets = []
+        elif lem in ("eye", "target", "look", "court"):
+            # "PiggyBaggy is eyeing Denmark", "looking to the US and European markets"
+            targets = _preps(trig, "to", "towards", "toward") if lem == "look" else objs
+            for o in targets:
+                if _lemma(o) == "market":
+                    markets += ctx.places(o.subtree)
+                elif lem != "look":
+                    markets += [k for k in ctx.np_keys(o) if k.startswith("place/")]
+            if markets and trig.dep_ != "acl":  # not "campaigns targeting Australia"
+                rule = "market_entry.aim"
+                subj, passive = _subject(trig)
+                if passive:
+                    return
+                firms = ctx.resolve(subj, {Kind.FIRM})
+                markets = [m for m in markets if ctx.kind(m) in (Kind.COUNTRY, Kind.REGION, Kind.CITY, Kind.PLACE)]
+                if firms and markets and not _is_negated(chain, sent):
+                    roles = {"firm": firms[:1], "market": markets, "product": ctx.products(sent)}
+                    _add(cands, ctx, EventType.MARKET_ENTRY, roles, trig, chain, sent, si, rule, Status.PLANNED)
+            return
         elif lem in (
             "launch",
             "open",
@@ -1291,7 +1362,7 @@ def _products_in(ctx: _Context, np: Token) -> list[str]:
     """Products an object NP names: itself, "a version of X", "a service called X", "X, its new ..."."""
     out = [k for k in ctx.np_keys(np) if ctx.kind(k) is Kind.PRODUCT]
     for c in np.children:
-        if c.dep_ == "prep" and c.lower_ in ("of", "as"):
+        if c.dep_ == "prep" and c.lower_ in ("of", "as", "including", "like"):
             for p in c.children:
                 if p.dep_ == "pobj":
                     out += _products_in(ctx, p)
@@ -1323,8 +1394,17 @@ def _rule_product_launch(ctx: _Context, trig: Token, sent: Span, si: int, cands:
             objs = _objects(inner[0])
         elif lem == "put" and not any(_lemma(t) == "sale" for t in trig.subtree):
             return
+        elif lem == "go":  # "the X went on sale on Tuesday"
+            if not any(_lemma(o) == "sale" for o in _preps(trig, "on")):
+                return
         elif lem in ("bring", "extend", "expand"):
             to = _preps(trig, "to")
+            if (
+                not to
+                and lem == "bring"
+                and any(t.lower_ == "market" and t.i > 0 and t.doc[t.i - 1].lower_ == "to" for t in trig.subtree)
+            ):
+                to = [t for t in trig.subtree if t.lower_ == "market"]  # "to market" read as a verb
             if not to:
                 return
             markets = ctx.places(t for p in to for t in p.subtree)
@@ -1334,7 +1414,7 @@ def _rule_product_launch(ctx: _Context, trig: Token, sent: Span, si: int, cands:
                 return
         elif lem == "offer" and not _preps(trig, "in"):
             return
-        for o in objs:
+        for o in objs + _preps(trig, "including"):  # "unveil three phones, including the X"
             products += _products_in(ctx, o)
         subj, passive = _subject(trig)
         if passive and subj is not None:
@@ -1346,7 +1426,7 @@ def _rule_product_launch(ctx: _Context, trig: Token, sent: Span, si: int, cands:
                     firms += ctx.resolve(t, {Kind.FIRM})
         elif subj is not None:
             sub_keys = [k for k in ctx.np_keys(subj) if ctx.kind(k) is Kind.PRODUCT]
-            if sub_keys and lem in ("debut", "launch", "arrive"):
+            if sub_keys and lem in ("debut", "launch", "arrive", "go"):
                 products += sub_keys
             firms = ctx.resolve(subj, {Kind.FIRM}, persons_as_firms=True)
         # "Microsoft's Xbox", "its Highlander"
@@ -1424,7 +1504,16 @@ def _jurisdiction(ctx: _Context, trig: Token, sent: Span) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+#: People and firms outside a firm that a firm's name modifies: "a Facebook shareholder" is not Facebook.
+_OUTSIDER_HEADS = frozenset(
+    {"shareholder", "stockholder", "investor", "customer", "user", "client", "subscriber", "consumer",
+     "supplier", "rival", "competitor", "critic", "owner", "buyer", "fan", "victim", "advertiser"}
+)  # fmt: skip
+
+
 def _parties(ctx: _Context, head: Token | None, anaphor: bool = True) -> list[str]:
+    if head is not None and _lemma(head) in _OUTSIDER_HEADS and head.i not in ctx.ents.token_keys:
+        return []
     return ctx.resolve(head, _PARTY, allow_anaphor=anaphor)
 
 
@@ -1779,7 +1868,7 @@ def _rule_data_center_build(ctx: _Context, dc: Token, sent: Span, si: int, cands
             break
         if (
             cur.pos_ == "VERB"
-            and _lemma(cur) not in ("be", "have", "include", "say")
+            and _lemma(cur) not in ("be", "have", "include", "say", "call", "name", "dub", "bill")
             and cur.dep_ not in ("xcomp", "advcl", "pcomp", "acl")
         ):
             break
@@ -1974,6 +2063,10 @@ def _rule_acquisition(ctx: _Context, trig: Token, sent: Span, si: int, cands: li
         elif lem == "own":
             return
         else:
+            if not objs and not passive and trig.dep_ == "relcl" and lem != "bid":
+                # "InterTAN, the Canadian retailer it acquired in 2004": the object is the head
+                head = trig.head
+                objs = [head] + ([head.head] if head.dep_ == "appos" else [])
             for o in objs:
                 tg = _targets_in(ctx, o)
                 if tg and _lemma(o) in ("stake", "share", "holding", "interest", "percent", "%", "majority"):
@@ -2116,7 +2209,10 @@ def _same(a: _Cand, b: _Cand) -> bool:
         )
     if a.type is EventType.DATA_CENTER_MOVE:
         # one firm's data-centre plans in one article are one story, unless two providers differ
+        # or they happen in different years
         if not s(a, "firm") & s(b, "firm"):
+            return False
+        if a.date and b.date and a.date[:4] != b.date[:4]:
             return False
         return not s(a, "provider") or not s(b, "provider") or bool(s(a, "provider") & s(b, "provider"))
     if a.type is EventType.LAWSUIT:
@@ -2162,6 +2258,7 @@ def _attach_orphans(cands: list[_Cand]) -> list[_Cand]:
     """A lawsuit mention with no defendant ("the suit has resulted in ...") supports the last
     lawsuit before it; alone it is no event."""
     out: list[_Cand] = []
+    suits = [c for c in cands if c.type is EventType.LAWSUIT and c.roles.get("defendant")]
     for c in cands:
         if c.type is EventType.LAWSUIT and not c.roles.get("defendant"):
             prev = [o for o in out if o.type is EventType.LAWSUIT and o.roles.get("defendant") and c.sent - o.sent <= 3]
@@ -2172,6 +2269,8 @@ def _attach_orphans(cands: list[_Cand]) -> list[_Cand]:
                         p.roles[r] = c.roles[r]
                 p.evidence.extend(e for e in c.evidence if e not in p.evidence)
                 continue
+            if not any(0 < o.sent - c.sent <= 3 for o in suits):
+                continue  # no lawsuit near it to support: it would join an unrelated one
         out.append(c)
     return out
 
@@ -2238,9 +2337,13 @@ def extract_events(doc: Doc, ents: DocEntities, published: date | None = None) -
             lem = _lemma(t)
             if t.pos_ not in ("VERB", "NOUN", "PROPN"):
                 continue
-            if lem in ENTRY_VERBS or lem in _ENTRY_NOUNS:
+            if (
+                lem in ENTRY_VERBS
+                or lem in _ENTRY_NOUNS
+                or (lem in ("eye", "target", "look", "court") and t.pos_ == "VERB")
+            ):
                 _rule_market_entry(ctx, t, sent, si, cands)
-            if lem in LAUNCH_VERBS | {"extend", "expand"} or lem in _LAUNCH_NOUNS:
+            if lem in LAUNCH_VERBS | {"extend", "expand", "go"} or lem in _LAUNCH_NOUNS:
                 _rule_product_launch(ctx, t, sent, si, cands)
             if lem in _LAWSUIT_TRIGGERS:
                 _rule_lawsuit(ctx, t, sent, si, cands)
