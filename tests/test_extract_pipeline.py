@@ -288,3 +288,29 @@ def test_pipeline_products_in_an_including_list_are_launched(extractor) -> None:
     )
     launched = {e.role("product")[0] for e in ex.events if e.type is EventType.PRODUCT_LAUNCH}
     assert len(launched) == 2 and "product/zelko-maps-2" in launched
+
+
+@pytest.mark.slow
+def test_pipeline_in_jail_on_charges_is_a_lawsuit_against_the_subject(extractor) -> None:
+    ev = only(run(extractor, "Mr Anton Berlov is in jail on charges of fraud and tax evasion."), EventType.LAWSUIT)
+    assert ev.role("defendant") == ("person/anton-berlov",) and ev.rule == "lawsuit.charge"
+
+
+@pytest.mark.slow
+def test_pipeline_facing_legal_action_and_demonym_not_a_party(extractor) -> None:
+    ev = only(run(extractor, "Brelmont Corp was already facing legal action in Texas."), EventType.LAWSUIT)
+    assert ev.role("defendant") == ("firm/brelmont",)
+    ex = run(extractor, "A Norwegian student was ordered by a court in Norway to pay damages.")
+    assert all("place/no" not in e.role("defendant") for e in ex.events)
+
+
+@pytest.mark.slow
+def test_pipeline_criminal_charge_and_a_firms_suit_are_two_cases(extractor) -> None:
+    ex = run(
+        extractor,
+        "Hollbrook Corp has been charged with conspiracy to steal trade secrets, prosecutors said. "
+        "Separately, Vantor Inc filed a lawsuit against Hollbrook Corp over the same secrets.",
+    )
+    suits = [e for e in ex.events if e.type is EventType.LAWSUIT]
+    assert len(suits) == 2 and all(e.role("defendant") == ("firm/hollbrook",) for e in suits)
+    assert {e.role("plaintiff") for e in suits} == {(), ("firm/vantor",)}

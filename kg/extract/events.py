@@ -1511,9 +1511,22 @@ _OUTSIDER_HEADS = frozenset(
 )  # fmt: skip
 
 
+#: Heads under which a country or place named as a modifier is the party ("the U.S. government").
+_STATE_HEADS = frozenset(
+    {"government", "state", "authority", "ministry", "department", "prosecutor", "administration",
+     "regulator", "commission", "agency", "kremlin", "treasury", "attorney", "official", "court"}
+)  # fmt: skip
+
+
 def _parties(ctx: _Context, head: Token | None, anaphor: bool = True) -> list[str]:
-    if head is not None and _lemma(head) in _OUTSIDER_HEADS and head.i not in ctx.ents.token_keys:
-        return []
+    if head is not None and head.i not in ctx.ents.token_keys:
+        if _lemma(head) in _OUTSIDER_HEADS:
+            return []
+        keys = ctx.resolve(head, _PARTY, allow_anaphor=anaphor)
+        if _lemma(head) not in _STATE_HEADS:
+            # "a Norwegian student": the country only describes the party
+            keys = [k for k in keys if not k.startswith("place/")]
+        return keys
     return ctx.resolve(head, _PARTY, allow_anaphor=anaphor)
 
 
@@ -1649,6 +1662,11 @@ def _rule_lawsuit(ctx: _Context, trig: Token, sent: Span, si: int, cands: list[_
                 return
             if lem in ("deny", "face") and not any(
                 _lemma(o) in ("charge", "lawsuit", "suit", "trial", "indictment", "prosecution", "claim")
+                or (
+                    lem == "face"
+                    and _lemma(o) in ("action", "case", "proceeding")
+                    and any(c.lower_ in ("legal", "court", "criminal", "civil") for c in o.children)
+                )  # "was already facing legal action"
                 for o in legal_obj
             ):
                 return
@@ -1687,6 +1705,19 @@ def _rule_lawsuit(ctx: _Context, trig: Token, sent: Span, si: int, cands: list[_
                 defendants += [k for o in legal_obj for p in _deep_preps(o, "against") for k in _parties(ctx, p)]
         else:
             return
+    elif (
+        trig.pos_ == "NOUN"
+        and lem in ("charge", "trial")
+        and trig.dep_ == "pobj"
+        and trig.head.lower_ == "on"
+        and (lem == "trial" or _preps(trig, "of"))
+    ):
+        # "Mr K is in jail on charges of fraud", "is on trial for tax evasion": the clause's subject
+        gov = _governing_verb(trig)
+        if gov is None:
+            return
+        rule = "lawsuit.charge"
+        defendants = _parties(ctx, _subject(gov)[0], anaphor=False)
     elif trig.pos_ in ("NOUN", "PROPN") and lem in (
         "lawsuit",
         "suit",
@@ -2217,6 +2248,10 @@ def _same(a: _Cand, b: _Cand) -> bool:
         return not s(a, "provider") or not s(b, "provider") or bool(s(a, "provider") & s(b, "provider"))
     if a.type is EventType.LAWSUIT:
         da, db, pa, pb = s(a, "defendant"), s(b, "defendant"), s(a, "plaintiff"), s(b, "plaintiff")
+        # a criminal charge and a firm's own action against the same defendant are two cases
+        for x, y, py in ((a, b, pb), (b, a, pa)):
+            if x.rule == "lawsuit.charge" and y.rule != "lawsuit.charge" and any(k.startswith("firm/") for k in py):
+                return False
         if da and db and not da & db:
             return False
         if pa and pb and not pa & pb:
@@ -2278,6 +2313,7 @@ def _attach_orphans(cands: list[_Cand]) -> list[_Cand]:
 # ---------------------------------------------------------------------------------------------
 
 _LAWSUIT_TRIGGERS = {
+    "trial",
     "sue",
     "countersue",
     "charge",
