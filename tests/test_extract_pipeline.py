@@ -314,3 +314,21 @@ def test_pipeline_criminal_charge_and_a_firms_suit_are_two_cases(extractor) -> N
     suits = [e for e in ex.events if e.type is EventType.LAWSUIT]
     assert len(suits) == 2 and all(e.role("defendant") == ("firm/hollbrook",) for e in suits)
     assert {e.role("plaintiff") for e in suits} == {(), ("firm/vantor",)}
+
+
+@pytest.mark.slow
+def test_pipeline_which_as_the_object_of_a_relative_clause_is_its_head(extractor) -> None:
+    ex = run(extractor, "The work went to a former Vantor unit, Brava Systems, which Hollbrook Corp bought in 2008.")
+    acq = only(ex, EventType.ACQUISITION)
+    assert acq.role("acquirer") == ("firm/hollbrook",) and acq.role("target") == ("firm/brava-systems",)
+
+
+@pytest.mark.slow
+def test_pipeline_it_opening_a_sentence_is_the_one_firm_just_named(extractor) -> None:
+    ex = run(
+        extractor,
+        "Kestrel Foods Inc said sales rose. Growth in the sector is being driven by Marlow Corp, the biggest grocer. "
+        "It took the top spot when it bought Brava Ltd for $1bn in 2003.",
+    )
+    acq = only(ex, EventType.ACQUISITION)
+    assert acq.role("acquirer") == ("firm/marlow",) and acq.role("target") == ("firm/brava",)

@@ -989,6 +989,15 @@ class _Context:
         """The firm a "the company" or "it" at token `i` most likely means."""
         sent = self.sent_of.get(i, 0)
         recent = [(j, k) for j, k in self.subject_firms if j < i and self.sent_of.get(j, 0) >= sent - 2]
+        if recent and self.sent_of.get(recent[-1][0]) == sent:
+            return recent[-1][1]
+        # "... driven by Constellation, the world's biggest winemaker. It seized the top spot":
+        # a sentence that opens on "it" after a sentence naming one firm means that firm
+        opener = self.sents[sent][0] if sent < len(self.sents) else None
+        if sent > 0 and opener is not None and opener.lower_ in ("it", "its") and opener.i <= i:
+            before = {k for j, k in self.ents.firm_positions if self.sent_of.get(j) == sent - 1}
+            if len(before) == 1:
+                return next(iter(before))
         if recent:
             return recent[-1][1]
         if self.topic and any(j < i for j, k in self.ents.firm_positions if k == self.topic):
@@ -2094,10 +2103,12 @@ def _rule_acquisition(ctx: _Context, trig: Token, sent: Span, si: int, cands: li
         elif lem == "own":
             return
         else:
-            if not objs and not passive and trig.dep_ == "relcl" and lem != "bid":
-                # "InterTAN, the Canadian retailer it acquired in 2004": the object is the head
+            rel = [o for o in objs if o.lower_ in ("which", "that", "whom")]
+            if trig.dep_ == "relcl" and not passive and lem != "bid" and (rel or not objs):
+                # "InterTAN, the Canadian retailer it acquired", "EDS, which HP bought": the head
                 head = trig.head
-                objs = [head] + ([head.head] if head.dep_ == "appos" else [])
+                named = head.dep_ != "appos" or _targets_in(ctx, head)
+                objs = [o for o in objs if o not in rel] + [head if named else head.head]
             for o in objs:
                 tg = _targets_in(ctx, o)
                 if tg and _lemma(o) in ("stake", "share", "holding", "interest", "percent", "%", "majority"):
