@@ -332,3 +332,13 @@ def test_pipeline_it_opening_a_sentence_is_the_one_firm_just_named(extractor) ->
     )
     acq = only(ex, EventType.ACQUISITION)
     assert acq.role("acquirer") == ("firm/marlow",) and acq.role("target") == ("firm/brava",)
+
+
+@pytest.mark.slow
+def test_pipeline_status_pulled_out_fails_and_past_tense_under_say_completes(extractor) -> None:
+    ev = only(
+        run(extractor, "Marlow Corp pulled out of an agreement to buy Brava Ltd last week."), EventType.ACQUISITION
+    )
+    assert ev.status is Status.FAILED
+    ex = run(extractor, "Regulators said the market had changed since Zelko Inc entered the Peruvian market in 2001.")
+    assert only(ex, EventType.MARKET_ENTRY).status is Status.COMPLETED

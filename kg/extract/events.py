@@ -712,7 +712,10 @@ def status_of(chain: list[Token], sent: Span) -> Status:
                 lemmas.add(_lemma(c))
                 words.add(c.lower_)
     sent_low = sent.text.lower()
-    if lemmas & FAILED_CUES or re.search(r"\b(called off|walked away|fell through|collapsed|blocked)\b", sent_low):
+    if lemmas & FAILED_CUES or re.search(
+        r"\b(called off|walked away|fell through|collapsed|blocked|pulled out of|pulls out of|backed out of)\b",
+        sent_low,
+    ):
         return Status.FAILED
     if lemmas & RUMOUR_CUES or re.search(
         r"\b(reportedly|rumou?r|in talks|talks with|merger talks|sources? (said|say|close|familiar)|"
@@ -728,6 +731,8 @@ def status_of(chain: list[Token], sent: Span) -> Status:
         len(chain) == 1 or _lemma(chain[1]) in PLAN_CUES or trig.dep_ == "ROOT"
     ):
         return Status.PLANNED
+    if trig.tag_ == "VBD" and not lemmas & {"agree", "propose", "offer"}:
+        return Status.COMPLETED  # "said it bought X", "since X entered the US": it happened
     if "would" in words or lemmas & (ANNOUNCE_CUES - {"launch"}) or words & {"proposed", "planned"}:
         return Status.ANNOUNCED
     if "being" in words:
