@@ -22,6 +22,7 @@ def _run(*args: str, timeout: float = 120) -> str:
 
 def test_benchmarks_every_script_is_smoke_tested():
     tested = {"make_store", "bench_queries", "bench_ingest", "bench_memory", "bench_viz", "profile_ingest"}
+    tested |= {"rule_precision"}  # tests/test_rule_precision.py
     assert {p.stem for p in BENCH.glob("*.py")} <= tested
 
 
