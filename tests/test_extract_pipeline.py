@@ -342,3 +342,30 @@ def test_pipeline_status_pulled_out_fails_and_past_tense_under_say_completes(ext
     assert ev.status is Status.FAILED
     ex = run(extractor, "Regulators said the market had changed since Zelko Inc entered the Peruvian market in 2001.")
     assert only(ex, EventType.MARKET_ENTRY).status is Status.COMPLETED
+
+
+@pytest.mark.slow
+def test_pipeline_going_on_sale_later_is_the_launchers_and_one_event(extractor) -> None:
+    ex = run(
+        extractor,
+        "Orvane Devices Inc. unveiled the Pelago smartwatch on Wednesday. "
+        "The Pelago will go on sale in Canada in June.",
+    )
+    ev = only(ex, EventType.PRODUCT_LAUNCH)
+    assert ev.role("firm") == ("firm/orvane-devices",) and ev.role("market") == ("place/ca",)
+
+
+@pytest.mark.slow
+def test_pipeline_data_centre_plan_and_its_opening_next_year_are_one_event(extractor) -> None:
+    ex = run(
+        extractor,
+        "Cloud provider Vantor plans to build its first data centre in Peru, the company said on Thursday. "
+        "Vantor said the new region would open next year.",
+    )
+    assert only(ex, EventType.DATA_CENTER_MOVE).role("to") == ("place/pe",)
+    ex = run(
+        extractor,
+        "Cloud provider Vantor launched its second region in Peru on Tuesday. "
+        "Vantor opened its first region in Peru back in 2009.",
+    )
+    assert len([e for e in ex.events if e.type is EventType.DATA_CENTER_MOVE]) == 2

@@ -32,11 +32,15 @@ def _same(a: _Cand, b: _Cand) -> bool:
         )
     if a.type is EventType.DATA_CENTER_MOVE:
         # one firm's data-centre plans in one article are one story, unless two providers differ
-        # or they happen in different years
+        # or one was done in an earlier year
         if not s(a, "firm") & s(b, "firm"):
             return False
         if a.date and b.date and a.date[:4] != b.date[:4]:
-            return False
+            # a region opened in 2014 is not the one launched in 2021; a plan announced this year
+            # to open next year is one happening
+            early = a if a.date < b.date else b
+            if early.status is Status.COMPLETED:
+                return False
         return not s(a, "provider") or not s(b, "provider") or bool(s(a, "provider") & s(b, "provider"))
     if a.type is EventType.LAWSUIT:
         da, db, pa, pb = s(a, "defendant"), s(b, "defendant"), s(a, "plaintiff"), s(b, "plaintiff")

@@ -117,13 +117,27 @@ def _rule_product_launch(ctx: _Context, trig: Token, sent: Span, si: int, cands:
     if not products:
         return
     if not firms:
-        # "the Nintendo DS", "Google Pay": the firm in the product's name
+        # "The Lumen will go on sale in June": the firm that launched it earlier in the article
+        firms = [
+            k
+            for c in cands
+            if c.type is EventType.PRODUCT_LAUNCH and set(c.roles.get("product", [])) & set(products)
+            for k in c.roles.get("firm", [])
+        ][:1]
+    if not firms:
+        # "the Nintendo DS", "Google Pay": the firm whose whole name starts the product's name
         for pk in products:
             ent = ctx.ents.entities.get(pk)
             if ent is None:
                 continue
-            first = ent.name.split()[0]
-            firms += [k for k, e in ctx.ents.entities.items() if e.kind is Kind.FIRM and e.name.split()[0] == first]
+            words = ent.name.split()
+            firms += [
+                k
+                for k, e in ctx.ents.entities.items()
+                if e.kind is Kind.FIRM
+                and len(e.name.split()) < len(words)
+                and words[: len(e.name.split())] == e.name.split()
+            ]
         firms = list(dict.fromkeys(firms))
     if not firms:
         # "its iPod", "Apple's iPhone" elsewhere in the article
