@@ -369,3 +369,14 @@ def test_pipeline_data_centre_plan_and_its_opening_next_year_are_one_event(extra
         "Vantor opened its first region in Peru back in 2009.",
     )
     assert len([e for e in ex.events if e.type is EventType.DATA_CENTER_MOVE]) == 2
+
+
+@pytest.mark.slow
+def test_pipeline_outsourcing_it_under_a_deal_with_a_provider(extractor) -> None:
+    ex = run(
+        extractor,
+        "Marlow Stores Inc said it signed a seven-year deal worth $70 million with Vantor Corp "
+        "to outsource its information technology services.",
+    )
+    ev = only(ex, EventType.DATA_CENTER_MOVE)
+    assert ev.role("firm") == ("firm/marlow-stores",) and ev.role("provider") == ("firm/vantor",)

@@ -171,9 +171,12 @@ def _rule_data_center_move(ctx: _Context, trig: Token, sent: Span, si: int, cand
             return
         rule = "data_center.outsource"
         providers = ctx.firms(t for p in _preps(trig, "to", "with") for t in p.subtree)
-        if not providers and trig.dep_ in ("acl", "relcl", "xcomp"):
-            # "signed a deal with IBM to outsource its IT"
-            providers = ctx.firms(t for p in _preps(trig.head, "to", "with") for t in p.subtree)
+        if not providers and trig.dep_ in ("acl", "relcl", "xcomp", "advcl"):
+            # "signed a deal with IBM to outsource its IT", "a deal with IBM to outsource ..."
+            preps = [p for p in trig.head.children if p.dep_ == "prep" and p.lower_ in ("to", "with")]
+            if trig.head.pos_ == "VERB":  # "a deal worth $775 million with IBM"
+                preps += [p for o in _objects(trig.head) for p in o.subtree if p.dep_ == "prep" and p.lower_ == "with"]
+            providers = ctx.firms(t for p in preps for t in p.subtree)
         if not providers:
             return
     else:
