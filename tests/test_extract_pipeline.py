@@ -380,3 +380,15 @@ def test_pipeline_outsourcing_it_under_a_deal_with_a_provider(extractor) -> None
     )
     ev = only(ex, EventType.DATA_CENTER_MOVE)
     assert ev.role("firm") == ("firm/marlow-stores",) and ev.role("provider") == ("firm/vantor",)
+
+
+@pytest.mark.slow
+def test_pipeline_merging_its_own_parts_is_no_acquisition_and_sources_are_not_referents(extractor) -> None:
+    ex = run(extractor, "Last year Marlow Corp merged its Brava unit with Vantor Inc to form a new group.")
+    assert not [e for e in ex.events if e.type is EventType.ACQUISITION and e.role("target") == ("firm/vantor",)]
+    ex = run(
+        extractor,
+        "Zelko Inc's Peru launch is part of a wider drive, a Zelko Inc spokeswoman told Reuters. "
+        "It opened its first store in Lima on Monday.",
+    )
+    assert {e.role("firm") for e in ex.events if e.type is EventType.MARKET_ENTRY} == {("firm/zelko",)}

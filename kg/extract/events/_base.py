@@ -740,6 +740,15 @@ _PERSON_HEADS = {
 }
 
 
+def _is_source(t: Token) -> bool:
+    """Is `t` (part of) the news source of a sentence: "told Reuters", "according to CNET"?"""
+    while t.dep_ in ("compound", "flat") and t.head is not t:
+        t = t.head
+    if t.dep_ in ("dobj", "dative") and t.head.lemma_ in ("tell", "inform"):
+        return True
+    return t.dep_ == "pobj" and t.head.lower_ == "to" and t.head.head.lower_ == "according"
+
+
 def _fill_unkeyed(doc: Doc, ents: DocEntities) -> None:
     """Occurrences the model did not tag of a name the article uses for a firm, person or
     product elsewhere ("Facebook hit with lawsuit" in a headline tagged as a common noun) take
@@ -963,7 +972,11 @@ class _Context:
         # a sentence that opens on "it" after a sentence naming one firm means that firm
         opener = self.sents[sent][0] if sent < len(self.sents) else None
         if sent > 0 and opener is not None and opener.lower_ in ("it", "its") and opener.i <= i:
-            before = {k for j, k in self.ents.firm_positions if self.sent_of.get(j) == sent - 1}
+            before = {
+                k
+                for j, k in self.ents.firm_positions
+                if self.sent_of.get(j) == sent - 1 and not _is_source(self.doc[j])
+            }
             if len(before) == 1:
                 return next(iter(before))
         if recent:

@@ -111,8 +111,8 @@ def _rule_acquisition(ctx: _Context, trig: Token, sent: Span, si: int, cands: li
         if lem == "bid":
             objs = objs + _preps(trig, "for")
         if lem == "merge":
-            if passive:
-                return
+            if passive or objs:
+                return  # "GE bought Vivendi, merging it with NBC": a merger of two of its parts
             partners = []
             for p in _preps(trig, "with"):
                 partners += ctx.resolve(p, {Kind.FIRM}, allow_anaphor=False)
