@@ -95,16 +95,7 @@ def _rule_lawsuit(ctx: _Context, trig: Token, sent: Span, si: int, cands: list[_
             plaintiffs = _parties(ctx, subj)
             for o in _objects(trig):
                 defendants += _parties(ctx, o)
-    elif trig.pos_ == "VERB" and lem in (
-        "charge",
-        "indict",
-        "convict",
-        "acquit",
-        "prosecute",
-        "sentence",
-        "jail",
-        "try",
-    ):
+    elif trig.pos_ == "VERB" and lem in _CHARGE_VERBS:
         if not re.search(
             r"\b(court|prosecut|jury|judge|fraud|trial|indict|criminal|charges? of|conspiracy"
             r"|with (fraud|conspiracy|theft|stealing|bribery|insider))",
@@ -146,27 +137,7 @@ def _rule_lawsuit(ctx: _Context, trig: Token, sent: Span, si: int, cands: list[_
             return
         rule = "lawsuit.court"
         defendants = _parties(ctx, subj)
-    elif trig.pos_ == "VERB" and lem in (
-        "file",
-        "bring",
-        "launch",
-        "lodge",
-        "win",
-        "lose",
-        "settle",
-        "take",
-        "face",
-        "hit",
-        "slap",
-        "seek",
-        "obtain",
-        "rule",
-        "order",
-        "deny",
-        "plead",
-        "serve",
-        "grant",
-    ):
+    elif trig.pos_ == "VERB" and lem in _FILING_VERBS:
         objs = _objects(trig)
         subj, passive = _subject(trig)
         legal_obj = [o for o in objs if _lemma(o) in LEGAL_NOUNS]
@@ -320,48 +291,18 @@ def _rule_lawsuit(ctx: _Context, trig: Token, sent: Span, si: int, cands: list[_
         cands[-1].roles["subject"] = [kw]
 
 
-_LAWSUIT_TRIGGERS = {
-    "trial",
-    "sue",
-    "countersue",
-    "charge",
-    "indict",
-    "convict",
-    "acquit",
-    "prosecute",
-    "file",
-    "bring",
-    "lodge",
-    "win",
-    "lose",
-    "settle",
-    "take",
-    "face",
-    "hit",
-    "slap",
-    "seek",
-    "obtain",
-    "rule",
-    "order",
-    "lawsuit",
-    "suit",
-    "injunction",
-    "litigation",
-    "countersuit",
-    "launch",
-    "deny",
-    "plead",
-    "serve",
-    "grant",
-    "indictment",
-    "try",
-    "find",
-    "fine",
-    "case",
-    "action",
-    "complaint",
-    "proceeding",
-    "proceedings",
-}
+#: Verbs that name a court case through their object or subject ("file a lawsuit", "face charges").
+_FILING_VERBS = frozenset(
+    {"file", "bring", "launch", "lodge", "win", "lose", "settle", "take", "face", "hit", "slap", "seek",
+     "obtain", "rule", "order", "deny", "plead", "serve", "grant"}
+)  # fmt: skip
+#: Verbs that charge, try or sentence someone.
+_CHARGE_VERBS = frozenset({"charge", "indict", "convict", "acquit", "prosecute", "sentence", "jail", "try"})
+_LAWSUIT_TRIGGERS = (
+    _FILING_VERBS
+    | _CHARGE_VERBS
+    | {"sue", "countersue", "find", "fine", "trial", "lawsuit", "suit", "injunction", "litigation", "countersuit"}
+    | {"indictment", "case", "action", "complaint", "proceeding", "proceedings"}
+)
 _CASE_NOUNS = ("case", "action", "complaint", "proceeding", "proceedings")
 _COURT_AGENTS = ("court", "judge", "jury", "tribunal", "magistrate", "arbitrator", "panel")
