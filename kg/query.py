@@ -18,25 +18,36 @@ Oxigraph's union default graph is a bag: an entity named in 5,000 articles has i
 label 5,000 times, and a join of the two across the union gives 25 million rows. Shipped
 queries therefore join an event with its parties' labels inside the event's own article graph
 (``GRAPH ?g { ... }``: names as that article gives them), group per event, and count DISTINCT.
+
+Speed (measured on a 1M-triple store, see ``benchmarks/RESULTS-queries.md``): on Oxigraph a
+query costs about 5-10 µs per index lookup (one per pattern per row), so a list of 6,000 events
+with eight columns takes a few hundred milliseconds whatever the query's shape. Where an
+OPTIONAL of two patterns sits inside ``GRAPH ?g { }``, Oxigraph may evaluate it on its own for
+every event in the store and hash-join it; written at the top level as ``OPTIONAL { GRAPH ?g
+{ ... } }`` it is looked up per row instead (lawsuits-by-subject: 670 ms to 310 ms). kg reads
+Oxigraph results itself rather than through oxrdflib, converting each distinct term once
+(`_Terms`), which took about 40 % off list queries.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from rdflib import Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
 from rdflib.query import Result, ResultRow
 from rdflib.term import Identifier
 
 from kg.errors import QueryError
 from kg.namespace import CEK, PREFIXES
 from kg.resources import queries_dir
-from kg.store import is_oxigraph
+from kg.store import is_oxigraph, oxigraph_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -279,8 +290,91 @@ def _select(target: Target, text: str, bindings: dict[str, Identifier]) -> Resul
             except (ValueError, QueryError):
                 pass
         initns = {p: str(ns) for p, ns in PREFIXES.items()}
+        if not bindings and isinstance(target, Dataset) and target.default_union and is_oxigraph(target):
+            return _oxigraph_query(target, text, initns)
         return target.query(text, initNs=initns, initBindings=bindings)
     return target.query(text, **bindings)
+
+
+class _Terms:
+    """pyoxigraph terms to rdflib terms, as oxrdflib converts them, each distinct term once.
+
+    oxrdflib builds an rdflib term per cell; a result of 6,000 rows repeats its firms, places,
+    statuses and dates, and `rdflib.Literal` costs microseconds a piece, so converting through
+    a cache made results about five times cheaper to read (measured at a million triples).
+    """
+
+    __slots__ = ("_cache",)
+
+    def __init__(self) -> None:
+        self._cache: dict[object, Any] = {}
+
+    def __call__(self, term: Any) -> Any:
+        if term is None:
+            return None
+        try:
+            return self._cache[term]
+        except KeyError:
+            pass
+        if isinstance(term, ox.NamedNode):
+            out: Any = URIRef(term.value)
+        elif isinstance(term, ox.Literal):
+            if term.language:
+                out = Literal(term.value, lang=term.language)
+            else:
+                out = Literal(term.value, datatype=self(term.datatype))
+        elif isinstance(term, ox.BlankNode):
+            out = BNode(term.value)
+        elif isinstance(term, ox.Triple):
+            out = (self(term.subject), self(term.predicate), self(term.object))
+        else:
+            raise ValueError(f"unexpected Oxigraph term: {term!r}")
+        self._cache[term] = out
+        return out
+
+
+class _SelectResult(Result):
+    """A SELECT result read from pyoxigraph lazily, rows built without rdflib's per-row cost."""
+
+    def __init__(self, solutions: ox.QuerySolutions) -> None:
+        super().__init__("SELECT")
+        self.vars = [Variable(v.value) for v in solutions.variables]
+        term = _Terms()
+        names = self.vars
+        self.bindings = (dict(zip(names, map(term, s), strict=True)) for s in solutions)
+
+    def __iter__(self) -> Iterator[Any]:
+        names = self.vars or []
+        labels = {str(v): i for i, v in enumerate(names)}
+        for b in self.bindings:
+            if b:  # as rdflib: no row for an empty binding
+                row = tuple.__new__(ResultRow, [b.get(v) for v in names])
+                row.labels = labels
+                yield row
+
+
+def _oxigraph_query(ds: Dataset, text: str, initns: dict[str, str]) -> Result:
+    """Run query text on the pyoxigraph store beneath `ds` (its union default graph), as oxrdflib does.
+
+    The same call and the same rdflib terms as ``ds.query`` through oxrdflib, without its
+    per-cell conversion cost (see `_Terms`): a SELECT's rows are converted as they are read.
+    """
+    inner = oxigraph_of(ds)
+    assert inner is not None
+    prefixes = {str(p): str(ns) for p, ns in ds.store.namespaces()}
+    prefixes.update(initns)
+    result = inner.query(text, use_default_graph_as_union=True, prefixes=prefixes)
+    if isinstance(result, ox.QuerySolutions):
+        return _SelectResult(result)
+    if isinstance(result, ox.QueryBoolean):
+        out = Result("ASK")
+        out.askAnswer = bool(result)
+        return out
+    term = _Terms()
+    out = Result("CONSTRUCT")
+    out.graph = Graph()
+    out.graph += (term(t) for t in result)
+    return out
 
 
 def rows_of(result: Result) -> list[tuple[Any, ...]]:

@@ -285,3 +285,44 @@ def test_cli_query_store_or_endpoint(runner, store_dir):
     assert both.exit_code == 2 and "either --store DIR or --endpoint URL" in both.output
     neither = runner.invoke(cli, ["query", "lawsuits"])
     assert neither.exit_code == 2
+
+
+# --- reading Oxigraph results directly (kg.query._oxigraph_query) ------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?s ?p ?o",
+        'SELECT ?x ?y WHERE { VALUES (?x ?y) { ("a"@en UNDEF) (1.5 <urn:x>) ("2015"^^xsd:gYear "b") } }',
+        "SELECT * WHERE { OPTIONAL { ?s cek:nothing ?o } }",
+    ],
+)
+def test_query_direct_oxigraph_results_equal_oxrdflib(text, query_extractions):
+    """kg reads SELECT results from pyoxigraph itself: the same rows, terms and term types as oxrdflib gives."""
+    ds = open_store()
+    for x in query_extractions:
+        replace(ds, to_graph(x))
+    prefixes = {p: str(ns) for p, ns in kg.namespace.PREFIXES.items()}
+    ours, theirs = run(ds, text), ds.query(text, initNs=prefixes)
+    assert type(ours).__name__ == "_SelectResult"  # the direct path was taken
+    assert ours.vars == theirs.vars
+    mine, other = [tuple(r) for r in ours], [tuple(r) for r in theirs]
+    assert mine == other and len(mine) > 0
+    assert [[type(c) for c in r] for r in mine] == [[type(c) for c in r] for r in other]
+    assert [[getattr(c, "datatype", None) for c in r] for r in mine] == [
+        [getattr(c, "datatype", None) for c in r] for r in other
+    ]
+    assert len(run(ds, text)) == len(other) and list(run(ds, text).bindings) == list(
+        ds.query(text, initNs=prefixes).bindings
+    )
+    row = next(iter(run(ds, text)))
+    name = str(ours.vars[0])
+    assert row[name] == row[0] == getattr(row, name) and row.asdict() == next(iter(theirs)).asdict()
+
+
+def test_query_direct_oxigraph_ask_and_construct():
+    ds = open_store()
+    assert run(ds, "ASK { }").askAnswer is True
+    g = run(ds, "CONSTRUCT { <urn:a> <urn:b> 'c' } WHERE { }").graph
+    assert list(g) == [(URIRef("urn:a"), URIRef("urn:b"), Literal("c", datatype=XSD.string))]
