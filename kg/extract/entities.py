@@ -135,6 +135,10 @@ NON_FIRM_LAST = frozenset(
         "directive",
         "amendment",
         "guidelines",
+        "principle",
+        "principles",
+        "strategy",
+        "plan",
         "framework",
         "regulation",
         "regulations",
@@ -199,6 +203,15 @@ _MAKER_NOUNS = frozenset(
      "plane", "aircraft", "router", "tablet", "camera", "tv", "store", "brand", "technology",
      "system", "network", "software", "equipment", "gear", "beer", "drink", "shoe", "model"}
 )  # fmt: skip
+#: Last words of names of documents and schemes, never offerings.
+_NON_PRODUCT_LAST = frozenset(
+    {"plan", "strategy", "report", "review", "manual", "act", "bill", "framework", "guidelines",
+     "principles", "policy", "agreement", "treaty", "directive", "charter", "inquiry", "census"}
+)  # fmt: skip
+#: Kinds of thing that "the X <noun>" names as a whole system rather than a maker's goods.
+_SYSTEM_NOUNS = frozenset({"system", "network", "software", "technology", "protocol"})
+#: Parts a maker builds into others' goods: "its Qualcomm chips" names the maker, not a product.
+_COMPONENT_NOUNS = frozenset({"chip", "chipset", "processor", "modem", "engine", "component", "part", "sensor"})
 #: Words that, after a media firm's name, name its outlet, not a product ("BBC News", "Sky One").
 _MEDIA_TAILS = frozenset({"news", "radio", "online", "tv", "television", "world", "one", "two", "sport", "sports"})
 #: Words that, after a firm's name, still name the firm or a unit of it ("Toyota Motor").
@@ -225,9 +238,40 @@ _PERSON_ROLES = frozenset(
     {"chief", "executive", "ceo", "chairman", "chairwoman", "founder", "co-founder",
      "president", "analyst", "director", "spokesman", "spokeswoman", "head", "boss", "manager",
      "editor", "professor", "lawyer", "attorney", "economist", "official", "minister",
-     "secretary", "vice", "partner", "researcher", "engineer", "officer", "cto", "cfo", "coo"}
+     "secretary", "vice", "partner", "researcher", "engineer", "officer", "cto", "cfo", "coo",
+     "administrator", "creator", "inventor", "programmer", "author", "commissioner", "adviser",
+     "advisor", "strategist", "banker", "treasurer"}
 )  # fmt: skip
-_NER_LABELS = frozenset({"ORG", "PERSON", "GPE", "LOC", "PRODUCT", "NORP", "FAC", "WORK_OF_ART"})
+_NER_LABELS = frozenset({"ORG", "PERSON", "GPE", "LOC", "PRODUCT", "NORP", "FAC", "WORK_OF_ART", "LAW"})
+#: A firm's premises and bodies: "the SEC's Washington headquarters" names no product.
+_PREMISES_NOUNS = frozenset(
+    {"store", "team", "department", "lab", "office", "board", "conference", "headquarters", "hq", "campus",
+     "building", "site", "facility", "plant", "factory"}
+)  # fmt: skip
+#: Nouns for a firm's own units ("its Global Markets wing").
+_UNIT_NOUNS = frozenset({"unit", "wing", "arm", "division", "subsidiary", "affiliate", "business", "branch"})
+#: Kin and acquaintances: "his son, X" names a person.
+_KIN = frozenset(
+    {"son", "daughter", "child", "wife", "husband", "father", "mother", "brother", "sister", "friend", "colleague"}
+)
+#: Last words of role titles ("Managing Partner", "Joint Lead Arrangers").
+_ROLE_TITLES = frozenset(
+    {"arranger", "arrangers", "coordinator", "coordinators", "bookrunner", "bookrunners", "partner",
+     "counsel", "advisor", "adviser", "underwriter", "underwriters", "trustee", "officer", "director",
+     "president", "chairman", "manager", "leader", "head", "analyst", "spokesman", "spokeswoman"}
+)  # fmt: skip
+#: Nouns that number parts, stages, lists and roads ("Chapter 11", "Phase 2", "Fortune 500").
+_NUMBERED_NOUNS = frozenset(
+    {"chapter", "phase", "stage", "level", "tier", "section", "article", "part", "round", "step",
+     "revision", "route", "loop", "highway", "interstate", "building", "floor", "room", "page", "gate",
+     "fortune", "ftse", "nikkei", "dax", "cac", "sp", "s&p", "hang", "kospi", "pier", "terminal", "block"}
+)  # fmt: skip
+#: Words that make a LAW-labelled name a law indeed; the small model also calls titles and
+#: models LAW ("Rogue Blade 2", "its Vantor SUV").
+_LAW_WORDS = frozenset(
+    {"act", "acts", "law", "laws", "bill", "code", "directive", "regulation", "regulations", "article",
+     "section", "amendment", "treaty", "convention", "rule", "rules", "constitution", "charter", "order"}
+)  # fmt: skip
 _QUOTE_CHARS = "\"'\u2018\u2019\u201c\u201d`"
 
 
@@ -385,8 +429,8 @@ class DocEntities:
 
 
 _TICKER = re.compile(
-    r"\((?:(?:NYSE|NASDAQ|Nasdaq|LSE|TSX|ASX|TSE|HKEX|SGX|NYSE American|OTC)\s*:\s*)?"
-    r"[A-Z0-9]{1,6}(?:\.[A-Z]{1,3})?(?:,\s*[A-Z0-9]{1,6}(?:\.[A-Z]{1,3})?)*(?::\s*Quote[^)]{0,40})?\)"
+    r"\(\s?(?:(?:NYSE|NASDAQ|Nasdaq|LSE|TSX|ASX|TSE|HKEX|SGX|NYSE American|OTC)\s*:\s*)?"
+    r"[A-Z0-9]{1,6}(?:\.[A-Z]{1,3})?(?:,\s*[A-Z0-9]{1,6}(?:\.[A-Z]{1,3})?)*(?::\s*Quote[^)]{0,40})?\s?\)"
     r"|\[[A-Z0-9]{1,6}\.[A-Z]{1,3}\]"
 )
 _JUNK_NAME = re.compile(
@@ -422,13 +466,30 @@ def _clean_span(doc: Doc, start: int, end: int) -> tuple[int, int, bool] | None:
     """Trim determiners, titles, possessives, punctuation and conjunctions off a span's edges;
     the flag says a personal title ("Mr", "Dr") stood before it."""
     titled = False
-    while start < end and (
-        doc[start].lower_ in ("the", "a", "an", "its", "their", "his", "her", "our", "ex", "ex-", "and", "&", "or")
-        or (doc[start].is_lower and doc[start].lower_ in ("of", "for", "by", "from", "with", "at", "to", "in", "on"))
-        or (doc[start].is_lower and doc[start].lemma_ in COMPANY_NOUNS and end - start > 1)
-        or doc[start].is_punct
-        or doc[start].is_space
-        or (doc[start].lower_.rstrip(".") in _TITLES and end - start > 1 and doc[start].is_title)
+    while (
+        start < end
+        and (
+            doc[start].lower_ in ("the", "a", "an", "its", "their", "his", "her", "our", "ex", "ex-", "and", "&", "or")
+            or (
+                doc[start].is_lower and doc[start].lower_ in ("of", "for", "by", "from", "with", "at", "to", "in", "on")
+            )
+            or (doc[start].is_lower and doc[start].lemma_ in COMPANY_NOUNS and end - start > 1)
+            or (  # "Firms AM3D and ...": a plural common noun that only opens the sentence
+                doc[start].is_sent_start
+                and end - start > 1
+                and doc[start].lower_.endswith("s")
+                and doc[start].lower_[:-1] in COMPANY_NOUNS
+            )
+            or doc[start].is_punct
+            or doc[start].is_space
+            or (
+                doc[start].lower_.rstrip(".") in _TITLES
+                and end - start > 1
+                and doc[start].is_title
+                # "General Motors Co", "General Electric": a firm's name, not a general's
+                and not any(_is_legal_word(t.text) or t.lower_ in FIRM_NAME_TAILS for t in doc[start + 1 : end])
+            )
+        )
     ):
         if doc[start].lower_.rstrip(".") in _TITLES:
             titled = True
@@ -464,6 +525,13 @@ def _split_span(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     if start < k < end and doc[k].is_title and lookup_place(doc[start:k].text) is not None:
         parts.append((start, k))
         s = k
+    elif start < k and (start == 0 or "\n" in doc[start - 1].text or doc[start - 1].is_space):
+        # "PARIS ING Group": the longest all-caps place at the head of a paragraph
+        for kk in range(min(k, end - 1), start, -1):
+            if lookup_place(doc[start:kk].text) is not None:
+                parts.append((start, kk))
+                s = kk
+                break
     for i in range(s, end):
         t = doc[i]
         cut = (
@@ -473,9 +541,23 @@ def _split_span(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
             or t.lower_ in _SPAN_BREAKERS
             or (t.tag_ == "POS" and i + 1 < end and not all(_is_legal_word(x.text) for x in doc[i + 1 : end]))
         )
-        if not cut and t.lower_ in ("and", ",") and i > s and i + 1 < end:
+        if (
+            not cut
+            and t.lower_ in ("and", ",")
+            and i > s
+            and i + 1 < end
+            # "Joint Committee on Trade and Industry": one body's name, not two names
+            and not any(x.lower_ in NON_FIRM_WORDS for x in doc[s:i])
+        ):
             left, right = doc[s:i], doc[i + 1 : end]
-            if doc[i - 1].is_title and doc[i + 1].is_title and not _is_legal_word(doc[end - 1].text):
+            if (
+                (doc[i - 1].is_title or doc[i - 1].is_upper)
+                and doc[i + 1].is_title
+                and _is_legal_word(doc[end - 1].text)
+                and doc.text.count(left.text) > doc.text.count(doc[s:end].text)
+            ):
+                cut = True  # "HP and International Business Machines Corp": the left name stands alone elsewhere
+            elif doc[i - 1].is_title and doc[i + 1].is_title and not _is_legal_word(doc[end - 1].text):
                 listy = (s > 0 and doc[s - 1].text == ",") or t.text == ","
                 cut = len(left) >= 2 or len(right) >= 2 or listy
                 if len(left) == 1 and len(right) == 1 and not listy:
@@ -520,6 +602,39 @@ def _model_end(doc: Doc, end: int) -> int:
     return end
 
 
+def _unit_trimmed(doc: Doc, start: int, end: int) -> int:
+    """Where a firm's name ends before a branch or a US bank's legal form: "Acme Bank New York
+    Branch" → "Acme Bank", "Acme Bank National Association" → "Acme Bank"."""
+    if doc[end - 1].lower_ == "branch":
+        k, cut = end - 1, end
+        while k > start + 1 and doc[k - 1].is_title:
+            if lookup_place(doc[k - 1 : end - 1].text) is not None:
+                cut = k - 1  # the longest place: "New York", not "York"
+            k -= 1
+        return cut
+    if end - start > 2 and doc[end - 2].lower_ == "national" and doc[end - 1].lower_ == "association":
+        return end - 2
+    return end
+
+
+def _subtitle_end(doc: Doc, start: int, end: int) -> int:
+    """Where a title's subtitle after a colon ends ("Rogue Blade: Night Run" inside a sentence),
+    or `end` when none follows."""
+    if (
+        end + 1 >= len(doc)
+        or doc[end].text != ":"
+        or doc[end - 1].whitespace_
+        or start == doc[start].sent.start  # "Acme: the results" opens a sentence
+        or not doc[end + 1].is_title
+        or doc[end + 1].is_sent_start
+    ):
+        return end
+    j = end + 1
+    while j < len(doc) and j < end + 6 and (doc[j].is_title or doc[j].like_num) and doc[j].pos_ in ("PROPN", "NUM"):
+        j += 1
+    return j if j > end + 1 else end
+
+
 def _is_camel_product(text: str) -> bool:
     """ "iPod", "eDonkey", "iOS": a lowercase letter then a capital."""
     return bool(re.match(r"^[a-z]{1,2}[A-Z][A-Za-z0-9]", text))
@@ -554,17 +669,39 @@ def _firm_context(doc: Doc, occ: _Occ) -> tuple[float, float, float]:
         person += 3.0
     if any(t.lemma_.lower() in _PERSON_ROLES for t in mods):
         person += 1.5
+    elif before is not None and (
+        before.lower_ in _PERSON_ROLES
+        or before.is_title
+        and occ.start >= 2
+        and doc[occ.start - 2].lower_ in _PERSON_ROLES
+        and before.pos_ != "PROPN"  # "CEO Per Lindqvist", the first name misread
+    ):
+        person += 2.0  # "CEO Lindqvist said", a role right before the name
     # "Xiaomi, the Chinese maker", appositions either way
     for t in root.children:
         if t.dep_ == "appos" and _is_company_noun(t):
-            firm += 2.5
+            if any(c.dep_ == "prep" and c.lower_ in ("at", "with") for c in t.children):
+                person += 2.0  # "Matt Doe, an investor at Acme": a role at a firm
+            else:
+                firm += 2.5
         if t.dep_ == "appos" and t.lemma_.lower() in _PERSON_ROLES:
             person += 2.0
+        if (
+            t.dep_ == "appos"
+            and t.pos_ == "NOUN"
+            and t.lemma_.lower() in PRODUCT_NOUNS - _MAKER_NOUNS
+            and not _is_company_noun(t)
+        ):
+            product += 2.0  # "Java, a development platform"
     if root.dep_ == "appos" and _is_company_noun(head):
         firm += 2.5
-    if root.dep_ == "appos" and head.lemma_.lower() in _PERSON_ROLES:
-        person += 1.5
-    if root.dep_ in ("appos", "attr") and head.lemma_.lower() in PRODUCT_NOUNS and head.pos_ == "NOUN":
+    if root.dep_ == "appos" and head.lemma_.lower() in _PERSON_ROLES | _KIN:
+        person += 1.5  # "its chief, Jane Doe", "his first child, Caleb"
+    if (
+        root.dep_ in ("appos", "attr")
+        and head.lemma_.lower() in PRODUCT_NOUNS | {"release", "launch", "hit", "sequel", "shooter"}
+        and head.pos_ == "NOUN"
+    ):
         product += 2.0  # "a hybrid SUV - the Mariner", "a player, the X"
     # possessive: "Xiaomi's cheaper phones", "Jobs's keynote"
     if after is not None and after.tag_ == "POS":
@@ -588,6 +725,14 @@ def _firm_context(doc: Doc, occ: _Occ) -> tuple[float, float, float]:
             "death",
             "life",
             "book",
+            "hope",
+            "involvement",
+            "tenure",
+            "departure",
+            "resignation",
+            "appointment",
+            "nickname",
+            "lawyers",
         }:
             person += 1.5
     # "shares in Xiaomi", "chief executive of Xiaomi", "a unit of Xiaomi", "an analyst at X"
@@ -604,6 +749,19 @@ def _firm_context(doc: Doc, occ: _Occ) -> tuple[float, float, float]:
     # "the Xiaomi spokesman", "Qualcomm chips", "Mi Band tracker"
     if root.dep_ in ("compound", "nmod", "amod") and head.i >= occ.end:
         h = head.lemma_.lower()
+        owned = any(
+            t.dep_ == "poss" and (t.lower_ in ("its", "their", "your") or t.pos_ == "PROPN") and t.i < occ.start
+            for t in head.children
+        ) or (  # "Orvanta sells Zyphos computers": another named firm sells or makes them
+            head.dep_ == "dobj"
+            and head.head.lemma_ in ("sell", "make", "ship", "launch", "unveil", "release", "build", "produce")
+            and any(t.dep_ == "nsubj" and t.ent_type_ == "ORG" and t.i < occ.start for t in head.head.children)
+        )
+        if owned and h not in _COMPONENT_NOUNS and h not in _FIRM_CUE_NOUNS and h not in _MEDIA_NOUNS | _PREMISES_NOUNS:
+            product += 1.5  # "Google's Android operating system", "its Xbox shooter", "your Exchange servers"
+        if h == "unit" and any(t.dep_ == "nummod" for t in head.children):
+            product += 2.0  # "1,280 Zephyr X9 units": a count of a model
+            h = ""
         if h in (
             "spokesman",
             "spokeswoman",
@@ -626,7 +784,6 @@ def _firm_context(doc: Doc, occ: _Occ) -> tuple[float, float, float]:
             "founder",
             "investor",
             "customer",
-            "user",
             "engineer",
             "lawyer",
             "official",
@@ -647,11 +804,38 @@ def _firm_context(doc: Doc, occ: _Occ) -> tuple[float, float, float]:
             "earnings",
         ):
             firm += 1.5
+        elif h in _SYSTEM_NOUNS and any(t.dep_ == "det" and t.lower_ == "the" for t in head.children):
+            product += 1.0  # "the BitTorrent network", "the Symbian system": the thing, not its maker
         elif h in _MAKER_NOUNS:
             firm += 0.75
             product += 0.5
         elif h in PRODUCT_NOUNS:
             product += 1.5
+    # "the Penfolds, Lindemans and Rosemount brands": a list of names modifying one noun
+    top = root
+    while top.dep_ == "conj" and top.head is not top:
+        top = top.head
+    shared = top.head.tag_ == "NNS" and any(  # "the Arbolet, Vennick ... brands" parsed as sister modifiers
+        t.dep_ in ("compound", "nmod") and t.pos_ == "PROPN" and t.i != top.i for t in top.head.children
+    )
+    if (top is not root or shared) and top.dep_ in ("compound", "nmod") and top.head.i >= occ.end:
+        kind_noun = top.head.lemma_.lower()
+        if kind_noun in _PRODUCT_LIST_NOUNS - _MEDIA_NOUNS:
+            product += 2.0
+        elif kind_noun in _FIRM_LIST_NOUNS:
+            firm += 1.5
+    # "Budweiser and other beer brands", "Xoom and other start-ups": the name is one of those
+    for t in root.children:
+        kind_noun = ""
+        if t.dep_ == "conj" and t.pos_ == "NOUN" and any(x.lower_ == "other" for x in t.children):
+            kind_noun = t.lemma_.lower()
+        elif t.dep_ == "conj" and t.lower_ == "other" and root.dep_ in ("amod", "compound", "nmod"):
+            kind_noun = head.lemma_.lower()  # parsed as "(Brunhold and other) beer brands"
+        if kind_noun:
+            if kind_noun in _PRODUCT_LIST_NOUNS:
+                product += 2.0
+            elif kind_noun in _FIRM_LIST_NOUNS:
+                firm += 2.0
     # "Mi Band wearable fitness tracker": a product noun right after the name
     j = occ.end
     while j < len(doc) and j < occ.end + 3 and doc[j].pos_ in ("ADJ", "NOUN", "PROPN") and not doc[j].is_title:
@@ -664,7 +848,10 @@ def _firm_context(doc: Doc, occ: _Occ) -> tuple[float, float, float]:
     if any(t.lower_ in ("its", "their") and t.dep_ == "poss" for t in root.children) or (
         before is not None and before.lower_ in ("its", "their")
     ):
-        product += 1.5
+        if root.dep_ == "compound" and head.lemma_.lower() in _UNIT_NOUNS:
+            firm += 1.5  # "its Global Markets wing": a unit of the firm
+        else:
+            product += 1.5
     # "X said it/its": subject of say with an "it" in what is said
     if root.dep_ in ("nsubj", "nsubjpass"):
         verb = head
@@ -678,6 +865,16 @@ def _firm_context(doc: Doc, occ: _Occ) -> tuple[float, float, float]:
                     break
         if verb.lemma_ in CORP_VERBS:
             firm += 1.0 if root.dep_ == "nsubj" else 0.5
+    # "London-listed X", "Nasdaq-listed X", "privately owned X", "state-owned X": a listing or an owner
+    if (
+        before is not None
+        and before.lower_ in ("listed", "owned", "held")
+        and (
+            (occ.start >= 2 and doc[occ.start - 2].text == "-")
+            or (occ.start >= 2 and doc[occ.start - 2].lower_ in ("privately", "publicly", "family", "wholly"))
+        )
+    ):
+        firm += 2.5
     # "Reporting by X; Editing by Y"
     if (
         before is not None
@@ -750,10 +947,29 @@ def _firm_context(doc: Doc, occ: _Occ) -> tuple[float, float, float]:
     return firm, person, product
 
 
+#: Nouns in COMPANY_NOUNS that name an offering as often as a firm ("Java, a development
+#: platform"; "services such as KaZaa"): no firm cue next to a name, a product cue instead.
+_OFFERING_NOUNS = frozenset({"platform", "service"})
+_FIRM_CUE_NOUNS = COMPANY_NOUNS - _OFFERING_NOUNS
+
+
+def _public_body(doc: Doc, occ: _Occ) -> bool:
+    """Is the name glossed as a public body: "KKV (the competition authority)", "the ABC, the
+    country's regulator", "Acme Authority"?"""
+    root = doc[occ.start : occ.end].root
+    glosses = [t for t in root.children if t.dep_ == "appos"]
+    if occ.end + 2 < len(doc) and doc[occ.end].text == "(":
+        j = occ.end + 1
+        while j < len(doc) and j < occ.end + 8 and doc[j].text != ")":
+            glosses.append(doc[j])
+            j += 1
+    return any(t.lemma_.lower() in NON_FIRM_WORDS or t.lemma_.lower() == "regulator" for t in glosses)
+
+
 def _is_company_noun(t: Token) -> bool:
     """ "maker", "winemaker", "carmaker", "firm", "group", "bank" ..."""
     lem = t.lemma_.lower()
-    return lem in COMPANY_NOUNS or (
+    return lem in _FIRM_CUE_NOUNS or (
         lem.endswith("maker")
         and lem not in ("policymaker", "lawmaker", "filmmaker", "peacemaker", "troublemaker", "decisionmaker")
     )
@@ -767,15 +983,26 @@ def _initials(words: list[str], keep_stop: bool) -> str:
 def _acronym_of(short: str, long_name: str) -> bool:
     """Does `short` abbreviate `long_name` ("AWS", "Amazon Web Services")?"""
     s = short.replace(".", "").replace("&", "")
+    words = re.split(r"[\s\-]+", long_name)
+    if s.istitle() and 3 <= len(s) <= 4 and len(words) == len(s):
+        s = s.upper()  # "Bat" for "British American Tobacco", as some house styles write it
     if not (2 <= len(s) <= 6) or not s.isupper():
         return False
-    words = re.split(r"[\s\-]+", long_name)
-    base = normalise_name(long_name).split()
+    base = re.split(r"[\s\-]+", normalise_name(long_name))
     for ws in (words, base):
         for keep in (True, False):
             if _initials(ws, keep) == s.upper():
                 return True
     return False
+
+
+def _noun_lemma(doc: Doc, j: int) -> str:
+    """The lemma of the noun at `j`, with a hyphenated head read whole ("start-ups" → "start-up")."""
+    if j >= 2 and doc[j - 1].text == "-" and doc[j - 1].whitespace_ == "" and doc[j - 2].whitespace_ == "":
+        whole = f"{doc[j - 2].lower_}-{doc[j].lemma_.lower()}"
+        if whole in _FIRM_LIST_NOUNS or whole in _PRODUCT_LIST_NOUNS:
+            return whole
+    return doc[j].lemma_.lower()
 
 
 def _list_context(doc: Doc, occ: _Occ) -> str | None:
@@ -789,14 +1016,17 @@ def _list_context(doc: Doc, occ: _Occ) -> str | None:
             j = i - 2
             while j >= 0 and (doc[j].is_punct or doc[j].pos_ in ("ADJ", "ADV", "DET")):
                 j -= 1
-            return doc[j].lemma_.lower() if j >= 0 and doc[j].pos_ in ("NOUN", "PROPN") else None
+            return _noun_lemma(doc, j) if j >= 0 and doc[j].pos_ in ("NOUN", "PROPN") else None
         if t.lower_ in ("including", "include", "includes", "like", "among", "are", "were") and i > 0:
             j = i - 1
             while j >= 0 and (doc[j].is_punct or doc[j].pos_ in ("ADJ", "ADV", "DET")):
                 j -= 1
             if j >= 0 and doc[j].pos_ in ("NOUN",):
-                return doc[j].lemma_.lower()
+                return _noun_lemma(doc, j)
             return None
+        if t.text in ("(", ")"):  # "Amazon.com (AMZN.O), Tokopedia, ...": a ticker inside the list
+            i -= 1
+            continue
         if t.is_punct and t.text not in (",", "&", ".", "-") or t.is_space:
             return None
         if t.pos_ in ("VERB", "AUX") or t.is_sent_start:
@@ -812,7 +1042,9 @@ _PRODUCT_LIST_NOUNS = frozenset(
      "beer", "car", "vehicle", "network", "site", "website", "program", "programme", "browser",
      "system", "label", "smartphone", "tablet", "computer", "laptop", "feature", "franchise"}
 )  # fmt: skip
-_FIRM_LIST_NOUNS = COMPANY_NOUNS | {
+#: Kinds of offering that news sites and broadcasters share with firms ("the X and Y sites").
+_MEDIA_NOUNS = frozenset({"site", "website", "network", "label", "channel"})
+_FIRM_LIST_NOUNS = _FIRM_CUE_NOUNS | {
     "company",
     "firm",
     "rival",
@@ -875,7 +1107,7 @@ def resolve_entities(
         tspan = doc.char_span(tm.start(), tm.end(), alignment_mode="expand")
         if tspan is None:
             continue
-        inner = tm.group(0)[1:-1]
+        inner = tm.group(0)[1:-1].strip()
         if not re.search(r"[.:]", inner) and not inner.isupper():
             continue
         if re.fullmatch(r"[A-Z]{2,6}", inner) and not re.search(r"\.|:", inner):
@@ -893,15 +1125,21 @@ def resolve_entities(
         if cleaned is None:
             return
         s, e, titled = cleaned
+        if not user and label == "ORG" and e - s > 2:
+            e = _unit_trimmed(doc, s, e)
         if not user and label not in ("PERSON", "GPE", "LOC", "NORP", "FAC") and not titled:
             e2 = _model_end(doc, e)
             if e2 > e and e2 - 1 not in ticker_toks and not any(i in taken for i in range(e, e2)):
                 e, label = e2, "MODEL"  # "Xbox 360", "Mac mini": a product with its model
+            e2 = _subtitle_end(doc, s, e)
+            if e2 > e:
+                e, label = e2, "TITLE"  # "Rogue Blade: Night Run": a title and its subtitle
+                extended.update(range(s, e))
         if any(i in ticker_toks for i in range(s, e)):
             return
         text = doc[s:e].text
-        if "\n" in text or (len(text) < 2 and not text.isupper()):
-            return
+        if "\n" in text or (len(text) < 2 and not text.isupper()) or text.startswith(("@", "#")):
+            return  # a social-media handle or hashtag names no entity
         if re.fullmatch(r"[A-Z0-9]{1,6}\.[A-Z]{1,2}", text):  # a ticker cut by the sentencizer
             return
         if _JUNK_NAME.search(text):
@@ -920,16 +1158,51 @@ def resolve_entities(
         c.occs.append(_Occ(s, e, "TITLED" if titled else label, text))
 
     taken: set[int] = set()
+    extended: set[int] = set()  # tokens a subtitle took into the name before them
+    # a country that opens a firm's name: "China Unicom", "Peru Mobile Holdings"
+    country_head: dict[int, int] = {}  # first token of the name after it → the country's first token
     for ent in doc_ents:
-        if ent.label_ not in _NER_LABELS:
+        if (
+            ent.label_ == "GPE"
+            and len(ent) <= 2
+            and ent.end < len(doc)
+            and ent.root.dep_ == "compound"
+            and ent.root.head.i >= ent.end
+            and doc[ent.end].pos_ == "PROPN"
+            and doc[ent.end].is_title
+            and doc[ent.end].ent_type_ in ("", "ORG")
+            and getattr(lookup_place(ent.text), "kind", None) is Kind.COUNTRY
+        ):
+            j = ent.end
+            while j + 1 < len(doc) and doc[j + 1].pos_ == "PROPN" and doc[j + 1].ent_type_ == doc[ent.end].ent_type_:
+                j += 1
+            if ent.root.head.i <= j:
+                country_head[ent.end] = ent.start
+                extended.update(range(ent.start, ent.end))
+    for ent in doc_ents:
+        if ent.label_ not in _NER_LABELS or all(i in extended for i in range(ent.start, ent.end)):
             continue
         if ent.ent_id_ and lexicon is not None and lexicon.lookup(ent.text) is not None:
             add(ent.start, ent.end, ent.label_, user=True)  # a user's entity, as listed
             taken.update(range(ent.start, ent.end))
             continue
-        for a, b in _split_span(doc, ent.start, ent.end):
+        start = country_head.get(ent.start, ent.start)
+        if (  # "Bank of America Corp" when the model saw only "America Corp"
+            ent.label_ == "ORG"
+            and start >= 2
+            and doc[start - 1].lower_ == "of"
+            and doc[start - 2].is_title
+            and doc[start - 2].pos_ in ("NOUN", "PROPN")
+            and doc[start - 2].lower_ in _FIRM_CUE_NOUNS  # "Bank of", not "Shares of" or "Photo of"
+            and doc[start - 2].lower_ not in CORP_THINGS
+            and not doc[start - 2].ent_type_
+            and doc[start - 2].i not in taken
+        ):
+            start -= 2
+        for a, b in _split_span(doc, start, ent.end):
             add(a, b, ent.label_)
             taken.update(range(a, b))
+    taken |= extended
     # proper nouns the model left out ("Uber", "Toyota"): candidates that need cues to count
     lower_words = {t.text for t in doc if t.is_lower}
     i = 0
@@ -958,6 +1231,7 @@ def resolve_entities(
             and not doc[j + 1].ent_type_
             and (doc[j + 1].is_title or doc[j + 1].is_upper)
             and doc[j + 1].lower_ not in _CALENDAR
+            and not (doc[j + 1].is_sent_start and doc[j].is_upper)  # "PARIS" / "ING Group": a dateline
         ):
             j += 1
         b = i
@@ -966,12 +1240,18 @@ def resolve_entities(
             and doc[b - 1].lower_ in ("of", "&")
             and doc[b - 2].is_title
             and doc[b - 2].i not in taken
-            and not doc[b - 2].is_sent_start
+            and (not doc[b - 2].is_sent_start or doc[b - 2].lower_ in _FIRM_CUE_NOUNS)
         ):
             b -= 2  # "Bank of America Corp" when the model saw only "America Corp"
         if b < i and doc[b].pos_ in ("NOUN", "PROPN"):
             i = b
-        if not any(k in taken for k in range(i, j + 1)):
+        i = country_head.get(i, i)
+        of_place = (  # "the City of Chandler", "the Port of Tacoma": a place's own name
+            j + 2 < len(doc)
+            and doc[j + 1].lower_ == "of"
+            and (doc[j + 2].ent_type_ in ("GPE", "LOC") or lookup_place(doc[j + 2].text) is not None)
+        )
+        if not of_place and not any(k in taken - extended for k in range(i, j + 1)):
             add(i, j + 1, "PROPN")
             taken.update(range(i, j + 1))
         i = j + 1
@@ -980,17 +1260,23 @@ def resolve_entities(
     for t in doc:
         if t.text == "(" and t.i + 2 < len(doc) and doc[t.i + 2].text == ")":
             acr = doc[t.i + 1]
+            prev_ent = next((c for c in clusters.values() for o in c.occs if o.end == t.i), None)
+            short_name = (  # "Lincoln Property Company (Lincoln)": the short name the article will use
+                prev_ent is not None
+                and acr.is_title
+                and len(prev_ent.norm.split()) > 1
+                and prev_ent.norm.split()[0] == acr.text
+            )
             if (
-                acr.text.replace(".", "").replace("&", "").isupper()
-                and 2 <= len(acr.text) <= 8
+                prev_ent is not None
+                and (acr.text.replace(".", "").replace("&", "").isupper() or short_name)
+                and 2 <= len(acr.text) <= 12
                 and acr.i not in ticker_toks
             ):
-                prev_ent = next((c for c in clusters.values() for o in c.occs if o.end == t.i), None)
-                if prev_ent is not None:
-                    if acr.i not in taken:
-                        add(acr.i, acr.i + 1, "ACRONYM")
-                        taken.add(acr.i)
-                    acronym_links.append((fold(normalise_name(acr.text)), fold(prev_ent.norm)))
+                if acr.i not in taken:
+                    add(acr.i, acr.i + 1, "ACRONYM")
+                    taken.add(acr.i)
+                acronym_links.append((fold(normalise_name(acr.text)), fold(prev_ent.norm)))
     # product rules: capitalised names before product nouns, camel-case names, "its X"
     for t in doc:
         if t.i in taken or t.i in ticker_toks:
@@ -1046,7 +1332,7 @@ def resolve_entities(
     for short, long_ in acronym_links:
         if short in by_key and long_ in by_key:
             merge(by_key[long_], by_key[short])
-    multi = [c for c in clusters.values() if len(c.norm.split()) > 1]
+    multi = [c for c in clusters.values() if len(re.split(r"[\s\-]+", c.norm)) > 1]
     persons = [m for m in multi if m.labels.get("PERSON", 0) + m.labels.get("TITLED", 0) * 2 > m.labels.get("ORG", 0)]
     for c in clusters.values():
         words = c.norm.split()
@@ -1063,11 +1349,44 @@ def resolve_entities(
                     merge(m, c)
                     break
         # initials: "AWS" ↔ "Amazon Web Services"
-        if len(words) == 1 and c.norm.replace(".", "").replace("&", "").isupper():
+        if len(words) == 1 and (c.norm.replace(".", "").replace("&", "").isupper() or 3 <= len(c.norm) <= 4):
             for m in multi:
                 if m is not c and any(_acronym_of(c.norm, f) for f in [m.norm, *m.surfaces]):
                     merge(m, c)
                     break
+        # "Natixis CIB" ↔ "Natixis Corporate & Investment Banking": a name, then its unit's initials
+        if len(words) == 2 and words[1].isupper() and len(words[1]) >= 2:
+            for m in multi:
+                mw = m.norm.split()
+                if m is not c and len(mw) > 2 and mw[0] == words[0] and _acronym_of(words[1], " ".join(mw[1:])):
+                    merge(m, c)
+                    break
+    # one name spelt with or without hyphens, spaces or a ".com": "Wal-Mart" ↔ "WalMart",
+    # "Amazon.com" ↔ "Amazon"
+    compact: dict[str, _Cluster] = {}
+    for c in clusters.values():
+        ck = re.sub(r"[^a-z0-9]", "", re.sub(r"\.com$", "", c.norm.lower()))
+        if len(ck) < 3:
+            continue
+        if ck in compact:
+            merge(compact[ck], c)
+        else:
+            compact[ck] = c
+    # a clipped form of a long one-word name: "Volganeft" ↔ "Volganeftegaz"
+    singles = sorted(
+        (c for c in clusters.values() if " " not in c.norm and c.norm[:1].isupper()), key=lambda c: len(c.norm)
+    )
+    for i, c in enumerate(singles):
+        if len(c.norm) < 6:
+            continue
+        for m in singles[i + 1 :]:
+            if (
+                len(m.norm) >= len(c.norm) + 3
+                and m.norm.lower().startswith(c.norm.lower())
+                and m.norm[len(c.norm)].islower()
+            ):
+                merge(m, c)
+                break
     # plural of a name: "iPods" ↔ "iPod", "BlackBerrys" ↔ "BlackBerry"
     for c in clusters.values():
         if c.norm.endswith("s") and len(c.norm) > 3:
@@ -1080,8 +1399,7 @@ def resolve_entities(
     first_seen = {id(c): min(o.start for o in c.occs) for c in clusters.values() if c.occs}
     for c in clusters.values():
         words = re.split(r"(?<=\w)-(?=\w)|\s+", c.norm)
-        if c.norm.isupper() and len(c.norm) <= 4:
-            continue
+        acronym = c.norm.isupper() and len(c.norm) <= 4  # "SSL" ↔ "SSL International" only
         if getattr(lookup_place(c.norm), "kind", None) is Kind.COUNTRY:
             continue  # "China" is no short form of "China Mobile"
         for m in clusters.values():
@@ -1089,6 +1407,11 @@ def resolve_entities(
             if m is c or len(mw) <= len(words) or [w.lower() for w in mw[: len(words)]] != [w.lower() for w in words]:
                 continue
             tail = [w.lower().strip(".,") for w in mw[len(words) :]]
+            if acronym or len(words) == 1 and c.labels.get("ORG", 0) and tail == ["bank"]:
+                # "OCBC" ↔ "OCBC Bank", "Deutsche" ↔ "Deutsche Bank", "SSL" ↔ "SSL International"
+                if all(w in FIRM_NAME_TAILS or w == "bank" for w in tail):
+                    merge(c, m)
+                continue
             if (
                 all(w in FIRM_NAME_TAILS or getattr(lookup_place(w), "kind", None) is Kind.COUNTRY for w in tail)
                 or "-" in m.norm
@@ -1105,7 +1428,10 @@ def resolve_entities(
                     and sum(
                         1
                         for x in clusters.values()
-                        if x is not m and x.norm.split()[:1] == words and len(x.norm.split()) > 1
+                        if x is not m
+                        and x.norm.split()[:1] == words
+                        and len(x.norm.split()) > 1
+                        and not x.norm.startswith(m.norm + " ")  # "Acme Property Company Senior"
                     )
                     == 0
                 )
@@ -1156,6 +1482,8 @@ def resolve_entities(
         if u is not None:
             user[id(r)] = u
 
+    dropped: set[int] = set()  # clusters that are public bodies and never a firm's product
+
     def classify(c: _Cluster) -> None:
         if id(c) in user:
             c.kind = user[id(c)].kind if not user[id(c)].kind.is_place else Kind.PLACE
@@ -1164,6 +1492,13 @@ def resolve_entities(
         labels = c.labels
         surfaces = list(c.surfaces)
         words = c.norm.split()
+        # "Jane Doe ... Doe said": the model's ORG on a surname alone does not outvote the full
+        # name it typed PERSON (document-level consistency)
+        full = {o.text.split()[-1] for o in c.occs if o.label in ("PERSON", "TITLED") and len(o.text.split()) > 1}
+        if full:
+            moved = sum(1 for o in c.occs if o.label == "ORG" and o.text in full)
+            labels["ORG"] -= moved
+            labels["PERSON"] += moved
         low_words = [w.lower().strip(".,") for w in words]
         total = sum(labels.values())
         placeish = labels.get("GPE", 0) + labels.get("LOC", 0) + labels.get("FAC", 0) * 0.5
@@ -1201,8 +1536,12 @@ def resolve_entities(
                 cue_pr += 2.0
         if legal:
             cue_f += 4.0
+        # a listed company's name counts unless it is an ordinary word the article also writes in
+        # lowercase ("Target", "Next"); "Toyota" is in WordNet but never written "toyota"
         listed = any(
-            lookup_firm(s) is not None and not (len(s.split()) == 1 and s.lower() in common_words) for s in surfaces
+            lookup_firm(s) is not None
+            and not (len(s.split()) == 1 and s.lower() in common_words and s.lower() in lower_words)
+            for s in surfaces
         )
         if place is None and listed:
             cue_f += 1.5  # a listed company's name (not an ordinary word)
@@ -1221,10 +1560,16 @@ def resolve_entities(
             cue_p += 1.5
         if re.search(r"\.(com|net|org|co\.uk|io|cn|de)$", c.norm.lower()):
             cue_f += 1.0
+        if c.norm.lower().startswith("www."):
+            c.kind = None  # a web address, given for contact
+            dropped.add(id(c))
+            return
         if any(_is_camel_product(s) for s in surfaces) and not legal:
             cue_pr += 2.0 * len(c.occs)
         if any(re.search(r"\d", w) for w in words[1:]) and not legal:
             cue_pr += 1.0
+        if any(re.search(r"\w: [A-Z]", x) for x in surfaces):
+            cue_pr += 2.0  # "Speed Quest: Underground": a title with its subtitle
         c.scores = Counter({"firm": cue_f, "person": cue_p, "product": cue_pr})
         if place is not None:
             if place.kind is Kind.COUNTRY and not legal:
@@ -1236,17 +1581,36 @@ def resolve_entities(
             # "Toyota", "Honda": a listed company's name that is also a town, and the model says ORG
             strong_firm = strong_firm or (listed and labels.get("ORG", 0) > placeish)
             strong_person = cue_p >= 1.5 or (labels.get("PERSON", 0) and len(words) > 1 and _is_first_name(words[0]))
-            if not legal and ((not strong_firm and not strong_person) or (placeish >= orgish and not strong_firm)):
+            # "the Rosemount and Penfolds brands": a town's name as a brand
+            strong_product = (
+                place.kind is Kind.CITY
+                and cue_pr >= 2.0
+                and cue_pr > cue_f
+                and not placeish > 1
+                and labels.get("PROPN", 0) < total
+            )
+            if strong_product:
+                pass
+            elif not legal and ((not strong_firm and not strong_person) or (placeish >= orgish and not strong_firm)):
                 c.kind, c.place = place.kind, place
                 return
-        nonfirm = not legal and (
-            any(w in NON_FIRM_WORDS for w in low_words)
-            or low_words[-1] in NON_FIRM_LAST
-            or c.norm in NON_FIRM_ACRONYMS
-            or any(s in NON_FIRM_ACRONYMS for s in surfaces)
-            or (len(words) == 1 and c.norm.lower() in _STOP_NAMES)
+        nonfirm = (
+            not legal
+            and (
+                any(_public_body(doc, o) for o in c.occs)
+                or any(w in NON_FIRM_WORDS for w in low_words)
+                or low_words[-1] in NON_FIRM_LAST
+                # "Centre of Excellence", "Office of Fair Trading"
+                or any(w in NON_FIRM_LAST and low_words[k + 1] == "of" for k, w in enumerate(low_words[:-1]))
+                or "central bank" in " ".join(low_words)  # "European Central Bank": a monetary authority
+                or c.norm in NON_FIRM_ACRONYMS
+                or any(s in NON_FIRM_ACRONYMS for s in surfaces)
+                or (len(words) == 1 and c.norm.lower() in _STOP_NAMES)
+            )
         )
-        firm = labels.get("ORG", 0) * 0.75 + labels.get("ACRONYM", 0) * 0.5 + cue_f
+        # the model's ORG votes weigh less against person cues with no firm cue at all
+        org_weight = 0.25 if cue_p >= 3.0 and cue_f < 1.0 else 0.75
+        firm = labels.get("ORG", 0) * org_weight + labels.get("ACRONYM", 0) * 0.5 + cue_f
         person = labels.get("PERSON", 0) * (1.0 if len(words) > 1 else 0.3) + cue_p
         if labels.get("PERSON", 0) and len(words) > 1 and not legal:
             person += 1.0
@@ -1254,7 +1618,9 @@ def resolve_entities(
             labels.get("PRODUCT", 0) * 1.5
             + labels.get("RULE_PRODUCT", 0) * 1.5
             + labels.get("MODEL", 0) * 2.0
+            + labels.get("TITLE", 0) * 2.5
             + labels.get("WORK_OF_ART", 0) * 0.5
+            + labels.get("LAW", 0) * 0.5
             + cue_pr
         )
         # the model calls it a place or a people, but no gazetteer knows it: it needs cues
@@ -1262,9 +1628,18 @@ def resolve_entities(
             (max(cue_f, cue_pr) < 1.5 and not listed) or nonfirm
         ):
             c.kind = Kind.PLACE if placeish and not labels.get("NORP", 0) > placeish else None
+            if labels.get("NORP", 0) and re.search(r"(?:an|ese|ish|ch|ic|i)s?$", c.norm):
+                dropped.add(id(c))  # a people or nationality ("Dutch"), whatever its neighbours are
             return
         if nonfirm:
             firm = -1.0
+            dropped.add(id(c))
+            if len(words) == 1 and c.norm.lower() in _STOP_NAMES:
+                c.kind = None  # "FinTech", "Covid": a word of the trade, no name
+                return
+            if any(w in NON_FIRM_WORDS for w in low_words) or c.norm in NON_FIRM_ACRONYMS:
+                person = 0.0  # "UK Film Council", "SIM": an institution or a term, never a person
+                product = product if product >= 3.5 else 0.0
             if product < 2.0 and person < 1.0:
                 c.kind = None
                 return
@@ -1306,18 +1681,69 @@ def resolve_entities(
             and not labels.get("MODEL")
             and cue_f < 2.0
             and cue_pr < 1.5
+            and not (words[-1].isdigit() and len(words[-1]) <= 3)  # "Half-Life 2": a title and its number
             and all(w in common_words or w in _FUNCTION_WORDS or w.isdigit() for w in _lemmas_of(c))
+            and not listed
+            and not (  # "China Telecom", "Air New Zealand", "New York Stock Exchange"; not "CERT Estonia"
+                _names_country(words) and not any(w in NON_FIRM_ACRONYMS for w in words)
+            )
+            and not (len(low_words) > 1 and low_words[-1] in _FIRM_HEAD_WORDS)  # "Huntington National Bank"
         ):
             c.kind = None
             return
         if labels.get("PROPN", 0) == total and max(cue_f, cue_p, cue_pr) < 1.5:
             c.kind = None
             return
+        if not legal and low_words[-1] in _ROLE_TITLES and (len(words) > 1 or c.norm.istitle()):
+            c.kind = None  # "Managing Partner", "Joint Lead Arrangers": a role in a deal, not a party
+            dropped.add(id(c))
+            return
+        if any(
+            (w in _NUMBERED_NOUNS or w == "top") and words[k + 1][:1].isdigit() for k, w in enumerate(low_words[:-1])
+        ):
+            c.kind = None  # "Chapter 11", "Phase 1", "Fortune 500", "Loop 101": a numbered part or list
+            dropped.add(id(c))
+            return
+        if labels.get("LAW", 0) and (any(w in _LAW_WORDS for w in low_words) or cue_pr < 1.0 and not legal):
+            c.kind = None  # a law, or a name the model calls one with nothing that makes it an offering
+            return
+        if (
+            labels.get("WORK_OF_ART", 0)
+            and labels.get("WORK_OF_ART", 0) + labels.get("PROPN", 0) == total
+            and cue_pr < 1.0
+        ):
+            c.kind = None  # a title in quotes with nothing that makes it an offering
+            return
+        if not legal and low_words[-1] in _NON_PRODUCT_LAST:
+            product = 0.0  # "Ransomware Action Plan", "Secure Cloud Strategy": documents, not offerings
+        if (
+            len(words) == 1
+            and not legal
+            and c.norm[:1].isupper()
+            and re.search(r"(?:an|ese|ish|ic|ch|i)$", c.norm)
+            and all(
+                doc[o.start : o.end].root.dep_ == "amod"
+                or doc[o.start : o.end].root.dep_ in ("npadvmod", "conj", "compound")
+                # a modifier the model or the tagger reads as a people's adjective ("UK and Dutch
+                # regulators"), not a firm in a list ("the Pollux and Vardan merger")
+                and (o.label == "NORP" or doc[o.start].tag_ == "JJ" or demonym_country(c.norm) is not None)
+                and (o.end >= len(doc) or doc[o.end].pos_ != "PROPN" or doc[o.end].is_upper)
+                for o in c.occs
+            )
+        ):
+            c.kind = None  # "European", "Tibetan", "Nordic": an adjective of a place or people
+            dropped.add(id(c))
+            return
         if labels.get("NORP", 0) and demonym_country(c.norm) is not None:
             c.kind = None
+            dropped.add(id(c))
             return
+        if len(words) > 1 and low_words[-1] in PRODUCT_NOUNS:
+            person = 0.0  # "Zephyr Cloud", "Mi Band": no person's name ends in a product noun
         c.scores = Counter({"firm": firm, "person": person, "product": product})
-        best = max(("firm", "person", "product"), key=lambda k: (c.scores[k], k == "firm"))
+        # a tie goes to the kind with more evidence in the text than in the model's labels
+        cues = {"firm": cue_f, "person": cue_p, "product": cue_pr}
+        best = max(("firm", "person", "product"), key=lambda k: (c.scores[k], cues[k], k == "firm"))
         if c.scores[best] <= 0.35:
             c.kind = None
             return
@@ -1336,13 +1762,34 @@ def resolve_entities(
     for c in roots:
         classify(c)
 
+    # the base of a model's name is a product too: "Zorb" of "Zorb 360", "Vantor" of "Vantor mini",
+    # unless it is a listed maker or marked as a firm ("Boeing 737")
+    bases = {
+        fold(" ".join(r.norm.split()[:-1]))
+        for r in roots
+        if r.kind is Kind.PRODUCT
+        and len(r.norm.split()) > 1
+        and (r.labels.get("MODEL") or re.fullmatch(r"\d{1,3}", r.norm.split()[-1]) or r.norm.split()[-1] in MODEL_WORDS)
+    }
+    for c in roots:
+        if (
+            c.kind in (Kind.FIRM, Kind.PERSON, None)
+            and c.place is None
+            and id(c) not in user
+            and id(c) not in dropped
+            and fold(c.norm) in bases
+            and c.norm.lower() not in lower_words  # "Core 2" says nothing of "core"
+            and c.scores.get("firm", 0) < 2.5
+            and not any(lookup_firm(s) for s in c.surfaces)
+        ):
+            c.kind = Kind.PRODUCT
     # list neighbours: a weakly typed name in a list with typed names takes their type
     occ_end: dict[int, _Cluster] = {o.end - 1: r for r in roots for o in r.occs}
     strong = {id(c) for c in roots if c.place is None and c.scores and max(c.scores.values()) >= 1.5}
     for _ in range(3):
         changed = False
         for c in roots:
-            if c.place is not None or id(c) in strong or c.kind is Kind.PLACE or id(c) in user:
+            if c.place is not None or id(c) in strong or c.kind is Kind.PLACE or id(c) in user or id(c) in dropped:
                 continue
             votes: Counter = Counter()
             for o in c.occs:
@@ -1371,12 +1818,27 @@ def resolve_entities(
         if not changed:
             break
 
-    # a name that starts with a firm's name and goes on is that firm's product ("Google Pay")
+    # a name that starts with a firm's name and goes on is that firm's product ("Google Pay");
+    # one that starts with a product's name is a product too ("Xbox Live")
     firm_names = {fold(c.norm): c for c in roots if c.kind is Kind.FIRM}
+    product_names = {fold(c.norm): c for c in roots if c.kind is Kind.PRODUCT}
     for c in roots:
         words = c.norm.split()
         if (
-            c.kind in (Kind.FIRM, Kind.PERSON)
+            c.kind in (Kind.PERSON, None)
+            and c.place is None
+            and id(c) not in user
+            and id(c) not in dropped
+            and len(words) > 1
+            and fold(words[0]) in product_names
+            and not words[1][:1].isdigit()
+        ):
+            c.kind = Kind.PRODUCT
+            continue
+        if (
+            c.kind in (Kind.FIRM, Kind.PERSON, None)
+            and c.place is None
+            and id(c) not in dropped
             and id(c) not in user
             and len(words) > 1
             and not any(_is_legal_word(w) for s in c.surfaces for w in s.split())
@@ -1397,6 +1859,28 @@ def resolve_entities(
                 )
             ):
                 c.kind = Kind.PRODUCT
+                if any(r in _PERSON_ROLES or r in _SPAN_BREAKERS or re.fullmatch(r"c[a-z]o", r) for r in rest):
+                    c.kind = None  # "Uber CSO": a role, not an offering
+        if c.kind is Kind.PRODUCT and len(words) > 1 and words[1].lower() in ("news", "radio", "online"):
+            c.kind = None  # "BBC News", "BBC Radio 4": the outlet a story came from
+
+    # "Acme Vault Server" and "Vault" in one article are one product: the firm's name and a tail
+    # word are often left out after the first mention
+    product_by_name = {fold(r.norm): r for r in roots if r.kind is Kind.PRODUCT}
+    absorbed: dict[int, _Cluster] = {}
+    for c in list(roots):
+        words = c.norm.split()
+        if c.kind is not Kind.PRODUCT or len(words) < 2 or fold(words[0]) not in firm_names or id(c) in user:
+            continue
+        for n in (len(words) - 1, 1):
+            m = product_by_name.get(fold(" ".join(words[1 : 1 + n])))
+            while m is not None and id(m) in absorbed:
+                m = absorbed[id(m)]
+            if m is not None and m is not c and id(m) not in user:
+                m.occs.extend(c.occs)  # the short name the article goes on with keeps them all
+                roots.remove(c)
+                absorbed[id(c)] = m
+                break
 
     # --- build entities and mentions
     entities: dict[str, Entity] = {}
@@ -1545,6 +2029,23 @@ _NOT_FIRST_NAMES = frozenset(
         "silver",
     }
 )
+
+
+def _names_country(words: list[str]) -> bool:
+    """Does a run of capitalised `words` name a country ("China", "New Zealand") or a city of
+    two words or more ("New York")?"""
+    for i in range(len(words)):
+        for j in range(i + 1, min(len(words), i + 3) + 1):
+            if not words[i][:1].isupper():
+                continue
+            kind = getattr(lookup_place(" ".join(words[i:j])), "kind", None)
+            if kind is Kind.COUNTRY or (kind is Kind.CITY and j - i > 1):
+                return True
+    return False
+
+
+#: Last words that make a name made of ordinary words a firm's ("... National Bank").
+_FIRM_HEAD_WORDS = frozenset({"bank", "exchange", "airlines", "airline", "airways", "brewery", "bancorp"})
 
 
 @lru_cache(maxsize=1)
