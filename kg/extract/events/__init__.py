@@ -8,8 +8,9 @@ happening gives one event per article.
 
 Confidence per rule: the rule's precision on the dev gold (83 articles), measured again after
 the last rule change (issue #4) with ``benchmarks/rule_precision.py``, smoothed as
-(hits + 1) / (events + 2) so that a rule seldom seen stays near 0.5. "dev" counts the rule's events that matched a gold event / all its events
-that the gold does not mark optional; small counts make these rough:
+(hits + 1) / (events + 2) so that a rule seldom seen stays near 0.5. "dev" counts the rule's
+events that matched a gold event / all its events that the gold does not mark optional; small
+counts make these rough:
 
 ==========================  =====  ======  ====================================================
 rule                        conf.  dev     reads
