@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -60,8 +61,14 @@ def tree_rss(proc: psutil.Process) -> tuple[int, int]:
     return own, total
 
 
-def measure(folder: Path, workers: int | None, batch_size: int, interval: float) -> dict[str, float]:
-    """Ingest `folder` into a new store; return peak tree RSS, peak writer RSS (MiB) and wall time."""
+def measure(
+    folder: Path, workers: int | None, batch_size: int, interval: float, label: str = "", every: float = 0
+) -> dict[str, float]:
+    """Ingest `folder` into a new store; return peak tree RSS, peak writer RSS (MiB) and wall time.
+
+    With `every` > 0, a line on the memory so far goes to standard error every `every` seconds,
+    so that a run stopped before its end still shows how its memory went.
+    """
     with tempfile.TemporaryDirectory(prefix="kg-mem-store-") as tmp:
         cmd = [sys.executable, "-m", "kg", "ingest", str(folder), "--store", f"{tmp}/store", "--no-progress"]
         cmd += ["--batch-size", str(batch_size)] + (["--workers", str(workers)] if workers else [])
@@ -69,11 +76,31 @@ def measure(folder: Path, workers: int | None, batch_size: int, interval: float)
         popen = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         proc = psutil.Process(popen.pid)
         peak_own = peak_total = 0
+        next_report = start + every
+        # the pipes are drained by threads: a full stderr pipe would stall kg ingest
+        drained: dict[str, str] = {}
+        readers = [
+            threading.Thread(target=lambda k=k, f=f: drained.__setitem__(k, f.read()), daemon=True)
+            for k, f in (("out", popen.stdout), ("err", popen.stderr))
+        ]
+        for reader in readers:
+            reader.start()
         while popen.poll() is None:
             own, total = tree_rss(proc)
             peak_own, peak_total = max(peak_own, own), max(peak_total, total)
+            now = time.perf_counter()
+            if every > 0 and now >= next_report:
+                next_report += every
+                print(
+                    f"  {label} {now - start:,.0f} s: RSS {total / 2**20:,.0f} MiB (writer {own / 2**20:,.0f}),"
+                    f" peak so far {peak_total / 2**20:,.0f} MiB (writer {peak_own / 2**20:,.0f})",
+                    file=sys.stderr,
+                    flush=True,
+                )
             time.sleep(interval)
-        out, err = popen.communicate()
+        for reader in readers:
+            reader.join()
+        out, err = drained.get("out", ""), drained.get("err", "")
         wall = time.perf_counter() - start
         if popen.returncode != 0:
             raise SystemExit(f"kg ingest failed ({popen.returncode}):\n{err[-3000:]}")
@@ -93,12 +120,15 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=None, help="kg ingest --workers [kg's default]")
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--interval", type=float, default=0.1, help="seconds between samples")
+    ap.add_argument(
+        "--report-every", type=float, default=60, help="seconds between progress lines on stderr [60; 0: none]"
+    )
     args = ap.parse_args()
     results = {}
     for k in args.times:
         with tempfile.TemporaryDirectory(prefix="kg-mem-corpus-") as tmp:
             folder = replicate(args.corpus, k, Path(tmp) / "corpus")
-            results[k] = measure(folder, args.workers, args.batch_size, args.interval)
+            results[k] = measure(folder, args.workers, args.batch_size, args.interval, f"{k}x", args.report_every)
         r = results[k]
         print(
             f"{k:>3}x: peak {r['peak_tree_mib']:,.0f} MiB (writer {r['peak_writer_mib']:,.0f} MiB), {r['wall_s']:.0f} s"

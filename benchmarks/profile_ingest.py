@@ -28,14 +28,15 @@ DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "bbc" / "business"
 #: (stage, substrings of a frame); the first stage with a matching frame takes the sample.
 STAGES = [
     ("spaCy model load", ("make_nlp (",)),
+    ("gazetteer tables (built once per process)", ("_tables (kg/extract/gazetteer.py",)),
     ("kg rules (entities, events)", ("extract_doc (",)),
     ("spaCy nlp.pipe (tagger, parser, NER...)", ("Extractor.pipe (", "(spacy/", "(thinc/")),
-    ("RDF mapping (to_graph)", ("to_graph (",)),
+    ("RDF mapping (to_graph, article_triples)", ("(kg/rdf.py",)),
     ("SPARQL Update text (replace_update)", ("replace_update (",)),
     ("store write (Oxigraph update)", ("_Writer.write (",)),
     ("reading articles (loaders)", ("(kg/loaders/",)),
-    ("worker hand-off (pickling, queues)", ("(concurrent/futures/", "(multiprocessing/")),
     ("imports and start-up", ("_find_and_load (", "_call_with_frames_removed (")),
+    ("worker hand-off (pickling, queues)", ("(concurrent/futures/", "(multiprocessing/")),
 ]
 
 

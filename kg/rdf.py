@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from itertools import chain
 from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 from kg.model import LITERAL_ROLES, ROLES, Article, Entity, Event, Extraction, Kind, Mention
 from kg.namespace import CEK, RES, SCHEMA, bind
 
 __all__ = [
+    "ArticleTriples",
     "article_iri",
+    "article_triples",
     "date_literal",
     "entity_iri",
     "event_iri",
@@ -93,75 +98,164 @@ def date_literal(value: str) -> Literal:
     return Literal(value, datatype=datatype)
 
 
-def _add_article(g: Graph, node: URIRef, article: Article) -> None:
-    g.add((node, RDF.type, CEK.Article))
-    g.add((node, DCTERMS.identifier, Literal(article.id)))
+# Terms used for every article, made once (a `DefinedNamespace` look-up is slow).
+_A = RDF.type
+_ARTICLE = CEK.Article
+_MENTION = CEK.Mention
+_EVENT = CEK.Event
+_IDENTIFIER = DCTERMS.identifier
+_TITLE = DCTERMS.title
+_SOURCE = DCTERMS.source
+_PUBLISHED = SCHEMA.datePublished
+_URL = SCHEMA.url
+_LABEL = RDFS.label
+_ALT_LABEL = SKOS.altLabel
+_COUNTRY_CODE = CEK.countryCode
+_SAME_AS = SCHEMA.sameAs
+_MENTIONS = CEK.mentions
+_DENOTED_BY = CEK.denotedBy
+_IN_ARTICLE = CEK.inArticle
+_BEGIN = CEK.beginIndex
+_END = CEK.endIndex
+_ANCHOR = CEK.anchorOf
+_SENTENCE = CEK.sentenceText
+_DERIVED = PROV.wasDerivedFrom
+_EVIDENCE = CEK.evidence
+_CONFIDENCE = CEK.confidence
+_STATUS = CEK.status
+_DATE = CEK.date
+_RULE = CEK.rule
+_CLASS = {kind: CEK[kind.value] for kind in Kind}
+_EVENT_CLASS = {t: CEK[t.value] for t in ROLES}
+_ROLE_PROPS = {t: {role: CEK[prop] for role, prop in props.items()} for t, props in ROLES.items()}
+
+
+class ArticleTriples:
+    """The triples of one article's graph, in order, without an rdflib `Graph`'s indexes.
+
+    It has what `kg.store.replace_update` reads (``identifier`` and iteration over the triples),
+    at a fraction of the cost of filling a `Graph`; `to_graph` makes the `Graph` from it.
+
+    Example:
+        >>> from kg.model import Article, Extraction
+        >>> t = article_triples(Extraction(Article("a.txt", "Title", "Body.")))
+        >>> len(t), t.identifier == article_iri("a.txt")
+        (3, True)
+    """
+
+    __slots__ = ("identifier", "triples")
+
+    def __init__(self, identifier: URIRef, triples: Iterable[tuple[Node, Node, Node]]) -> None:
+        self.identifier = identifier
+        self.triples = list(dict.fromkeys(triples))  # each triple once, the first time it comes
+
+    def __iter__(self) -> Iterator[tuple[Node, Node, Node]]:
+        return iter(self.triples)
+
+    def __len__(self) -> int:
+        return len(self.triples)
+
+
+def _article(node: URIRef, article: Article) -> Iterator[tuple[Node, Node, Node]]:
+    yield node, _A, _ARTICLE
+    yield node, _IDENTIFIER, Literal(article.id)
     if article.title:
-        g.add((node, DCTERMS.title, Literal(article.title)))
+        yield node, _TITLE, Literal(article.title)
     if article.published:
-        g.add((node, SCHEMA.datePublished, Literal(article.published.isoformat(), datatype=XSD.date)))
+        yield node, _PUBLISHED, Literal(article.published.isoformat(), datatype=XSD.date)
     if article.url:
-        g.add((node, SCHEMA.url, Literal(article.url, datatype=XSD.anyURI)))
+        yield node, _URL, Literal(article.url, datatype=XSD.anyURI)
     if article.source:
-        g.add((node, DCTERMS.source, Literal(article.source)))
+        yield node, _SOURCE, Literal(article.source)
 
 
-def _add_entity(g: Graph, article_node: URIRef, entity: Entity) -> URIRef:
+def _entity(article_node: URIRef, entity: Entity) -> Iterator[tuple[Node, Node, Node]]:
     node = entity_iri(entity.key)
-    g.add((node, RDF.type, CEK[entity.kind.value]))
+    yield node, _A, _CLASS[entity.kind]
     if entity.kind in _SUPER:
-        g.add((node, RDF.type, _SUPER[entity.kind]))
-    g.add((node, RDFS.label, Literal(entity.name)))
+        yield node, _A, _SUPER[entity.kind]
+    yield node, _LABEL, Literal(entity.name)
     for alias in sorted(entity.aliases - {entity.name}):
-        g.add((node, SKOS.altLabel, Literal(alias)))
+        yield node, _ALT_LABEL, Literal(alias)
     if entity.code:
-        g.add((node, CEK.countryCode, Literal(entity.code)))
+        yield node, _COUNTRY_CODE, Literal(entity.code)
     for link in entity.links:
-        g.add((node, SCHEMA.sameAs, URIRef(link)))
-    g.add((article_node, CEK.mentions, node))
-    return node
+        yield node, _SAME_AS, URIRef(link)
+    yield article_node, _MENTIONS, node
 
 
-def _add_mentions(g: Graph, extraction: Extraction, article_node: URIRef) -> None:
-    article = extraction.article
+def _mentions(extraction: Extraction, article_node: URIRef) -> Iterator[tuple[Node, Node, Node]]:
+    prefix = f"{RES}mention/{quote(extraction.article.id, safe=_SAFE)}/"  # as `mention_iri` makes them
+    entities: dict[str, URIRef] = {}
+    numbers: dict[int, Literal] = {}
+    sentences: dict[int, Literal | None] = {}
     for m in extraction.mentions:
         if not m.entity:
             continue
-        node = mention_iri(article.id, m)
-        g.add((entity_iri(m.entity), CEK.denotedBy, node))
-        g.add((node, RDF.type, CEK.Mention))
-        g.add((node, CEK.inArticle, article_node))
-        g.add((node, CEK.beginIndex, Literal(m.start)))
-        g.add((node, CEK.endIndex, Literal(m.end)))
-        g.add((node, CEK.anchorOf, Literal(m.text)))
-        sentence = extraction.sentence_text(m.sentence)
-        if sentence:
-            g.add((node, CEK.sentenceText, Literal(sentence)))
+        node = URIRef(f"{prefix}{m.start}-{m.end}")
+        entity = entities.get(m.entity)
+        if entity is None:
+            entity = entities[m.entity] = entity_iri(m.entity)
+        begin = numbers.get(m.start)
+        if begin is None:
+            begin = numbers[m.start] = Literal(m.start)
+        end = numbers.get(m.end)
+        if end is None:
+            end = numbers[m.end] = Literal(m.end)
+        yield entity, _DENOTED_BY, node
+        yield node, _A, _MENTION
+        yield node, _IN_ARTICLE, article_node
+        yield node, _BEGIN, begin
+        yield node, _END, end
+        yield node, _ANCHOR, Literal(m.text)
+        if m.sentence not in sentences:
+            text = extraction.sentence_text(m.sentence)
+            sentences[m.sentence] = Literal(text) if text else None
+        sentence = sentences[m.sentence]
+        if sentence is not None:
+            yield node, _SENTENCE, sentence
 
 
-def _add_event(g: Graph, article: Article, article_node: URIRef, event: Event, known: set[str]) -> None:
+def _event(article: Article, article_node: URIRef, event: Event, known: set[str]) -> Iterator[tuple[Node, Node, Node]]:
     node = event_iri(article.id, event)
-    g.add((node, RDF.type, CEK[event.type.value]))
-    g.add((node, RDF.type, CEK.Event))
-    g.add((node, PROV.wasDerivedFrom, article_node))
+    yield node, _A, _EVENT_CLASS[event.type]
+    yield node, _A, _EVENT
+    yield node, _DERIVED, article_node
     for sentence in event.evidence:
-        g.add((node, CEK.evidence, Literal(sentence)))
-    g.add((node, CEK.confidence, Literal(Decimal(str(round(event.confidence, 3))), datatype=XSD.decimal)))
+        yield node, _EVIDENCE, Literal(sentence)
+    yield node, _CONFIDENCE, Literal(Decimal(str(round(event.confidence, 3))), datatype=XSD.decimal)
     if event.status:
-        g.add((node, CEK.status, CEK[event.status.value]))
+        yield node, _STATUS, CEK[event.status.value]
     if event.date:
-        g.add((node, CEK.date, date_literal(event.date)))
+        yield node, _DATE, date_literal(event.date)
     if event.rule:
-        g.add((node, CEK.rule, Literal(event.rule)))
-    props = ROLES[event.type]
+        yield node, _RULE, Literal(event.rule)
+    props = _ROLE_PROPS[event.type]
     for role, value in event.roles:
-        prop = CEK[props[role]]
+        prop = props[role]
         if role in LITERAL_ROLES:
-            g.add((node, prop, Literal(value)))
+            yield node, prop, Literal(value)
         elif value in known:
-            g.add((node, prop, entity_iri(value)))
+            yield node, prop, entity_iri(value)
         else:
             raise ValueError(f"event role {role}={value!r} names no entity of article {article.id!r}")
+
+
+def article_triples(extraction: Extraction) -> ArticleTriples:
+    """The triples of one extraction's graph, named with its article's IRI: `to_graph` without
+    the `Graph` (what ingest hands to `kg.store.replace_update`).
+
+    Raises:
+        ValueError: if an event names an entity key the extraction does not hold.
+    """
+    article = extraction.article
+    node = article_iri(article.id)
+    known = {entity.key for entity in extraction.entities}
+    parts: list[Iterable[tuple[Node, Node, Node]]] = [_article(node, article)]
+    parts += [_entity(node, entity) for entity in extraction.entities]
+    parts.append(_mentions(extraction, node))
+    parts += [_event(article, node, event, known) for event in extraction.events]
+    return ArticleTriples(node, chain.from_iterable(parts))
 
 
 def to_graph(extraction: Extraction) -> Graph:
@@ -184,15 +278,7 @@ def to_graph(extraction: Extraction) -> Graph:
         >>> len(g)
         3
     """
-    article = extraction.article
-    node = article_iri(article.id)
-    g = bind(Graph(identifier=node))
-    _add_article(g, node, article)
-    known = set()
-    for entity in extraction.entities:
-        _add_entity(g, node, entity)
-        known.add(entity.key)
-    _add_mentions(g, extraction, node)
-    for event in extraction.events:
-        _add_event(g, article, node, event, known)
+    triples = article_triples(extraction)
+    g = bind(Graph(identifier=triples.identifier))
+    g.addN((s, p, o, g) for s, p, o in triples)
     return g

@@ -235,6 +235,9 @@ class Place:
     population: int = 0
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def fold(text: str) -> str:
     """Lowercase ASCII form of `text` for look-ups.
 
@@ -242,10 +245,12 @@ def fold(text: str) -> str:
         >>> fold("  Zürich ")
         'zurich'
     """
+    if text.isascii():  # nothing to decompose or strip (most names): the fast way
+        return _SPACES.sub(" ", text.lower().strip())
     t = unicodedata.normalize("NFKD", text)
     t = "".join(c for c in t if not unicodedata.combining(c))
     t = t.replace("\u2019", "'").lower().strip()
-    return re.sub(r"\s+", " ", t)
+    return _SPACES.sub(" ", t)
 
 
 def place_slug(name: str) -> str:
