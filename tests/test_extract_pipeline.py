@@ -392,3 +392,14 @@ def test_pipeline_merging_its_own_parts_is_no_acquisition_and_sources_are_not_re
         "It opened its first store in Lima on Monday.",
     )
     assert {e.role("firm") for e in ex.events if e.type is EventType.MARKET_ENTRY} == {("firm/zelko",)}
+
+
+@pytest.mark.slow
+def test_pipeline_entering_a_country_and_its_city_is_one_entry(extractor) -> None:
+    ex = run(
+        extractor,
+        "Zelko Inc said on Monday it will enter Japan next year. "
+        "Zelko Inc will open its first store in Tokyo in March.",
+    )
+    ev = only(ex, EventType.MARKET_ENTRY)
+    assert set(ev.role("market")) == {"place/jp", "place/tokyo"}

@@ -233,6 +233,8 @@ class Place:
     code: str | None = None
     link: str | None = None
     population: int = 0
+    #: ISO 3166 alpha-2 code of the country a city or region lies in (a country: its own)
+    country: str | None = None
 
 
 _SPACES = re.compile(r"\s+")
@@ -293,6 +295,7 @@ def _tables() -> dict[str, Place]:
             None,
             GEONAMES.format(city["geonameid"]),
             int(city.get("population") or 0),
+            city.get("countrycode") or None,
         )
         put(city["name"], place)
         if place.population >= 1_000_000:  # "Kiev", "Bangalore", "Bombay": well-known other names
@@ -316,11 +319,22 @@ def _tables() -> dict[str, Place]:
         }:
             name = re.sub(r"\s*\(.*\)$", "", sub.name)
             if fold(name) not in table or table[fold(name)].kind is Kind.CITY:
-                put(name, Place(Kind.REGION, f"place/{place_slug(name)}", name), overwrite=True)
+                put(
+                    name,
+                    Place(Kind.REGION, f"place/{place_slug(name)}", name, country=sub.country_code),
+                    overwrite=True,
+                )
     for st in gc.get_us_states().values():
         put(
             st["name"],
-            Place(Kind.REGION, f"place/{place_slug(st['name'])}", st["name"], None, GEONAMES.format(st["geonameid"])),
+            Place(
+                Kind.REGION,
+                f"place/{place_slug(st['name'])}",
+                st["name"],
+                None,
+                GEONAMES.format(st["geonameid"]),
+                country="US",
+            ),
             overwrite=True,
         )
     continents = gc.get_continents()
@@ -335,7 +349,7 @@ def _tables() -> dict[str, Place]:
         g = gcountries.get(code)
         name = str(g["name"] if g else (getattr(c, "common_name", None) or getattr(c, "name", code)))
         link = GEONAMES.format(g["geonameid"]) if g else None
-        return Place(Kind.COUNTRY, f"place/{code.lower()}", name, code, link)
+        return Place(Kind.COUNTRY, f"place/{code.lower()}", name, code, link, country=code)
 
     for c in pycountry.countries:
         p = country(c.alpha_2)

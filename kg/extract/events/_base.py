@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extract.dates import resolve_date
 from kg.extract.entities import COMPANY_NOUNS, LEGAL_SUFFIXES, DocEntities
+from kg.extract.gazetteer import lookup_place
 from kg.model import EventType, Kind, Status
 
 #: Confidence of each rule (see the table in the module docstring).
@@ -721,6 +722,8 @@ class _Cand:
     rule: str
     evidence: list[str] = field(default_factory=list)
     confidence: float = 0.5
+    #: the countries (place keys) its markets lie in: "Tokyo" is in place/jp
+    within: set[str] = field(default_factory=set)
 
 
 _PERSON_HEADS = {
@@ -826,6 +829,14 @@ class _Context:
 
     def kind(self, key: str) -> Kind | None:
         return self.ents.kind(key)
+
+    def country_of(self, key: str) -> str | None:
+        """The key of the country a place entity lies in (its own for a country), if known."""
+        ent = self.ents.entities.get(key) or self.ents.reserve.get(key)
+        if ent is None or not key.startswith("place/"):
+            return None
+        place = lookup_place(ent.name)
+        return f"place/{place.country.lower()}" if place is not None and place.country else None
 
     def sent_ents(self, sent: Span) -> list[Span]:
         """The doc's NER spans inside `sent` (computed once per doc)."""
@@ -1049,5 +1060,6 @@ def _add(
             rule,
             [sent.text.strip()],
             CONFIDENCE[rule],
+            {c for m in roles.get("market", []) if (c := ctx.country_of(m)) and c != m},
         )
     )

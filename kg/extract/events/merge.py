@@ -54,7 +54,9 @@ def _same(a: _Cand, b: _Cand) -> bool:
             return False
         return bool(da & db) or (not da or not db)
     if a.type is EventType.MARKET_ENTRY:
-        return bool(s(a, "firm") & s(b, "firm") and s(a, "market") & s(b, "market"))
+        # "enter Japan" and "open its first store in Tokyo": one entry into one country
+        same_market = s(a, "market") & s(b, "market") or s(a, "market") & b.within or s(b, "market") & a.within
+        return bool(s(a, "firm") & s(b, "firm") and same_market)
     return bool(s(a, "firm") & s(b, "firm") and s(a, "product") & s(b, "product"))
 
 
