@@ -66,12 +66,19 @@ from kg.extract.events.data_center import (
     _rule_previous_location,
 )
 from kg.extract.events.lawsuit import _LAWSUIT_TRIGGERS, _rule_lawsuit
-from kg.extract.events.market_entry import _ENTRY_NOUNS, _rule_market_entry
+from kg.extract.events.market_entry import _AIM_VERBS, _ENTRY_NOUNS, _rule_market_entry
 from kg.extract.events.merge import _REQUIRED, _attach_orphans, _merge
 from kg.extract.events.product_launch import _LAUNCH_NOUNS, _rule_product_launch
 from kg.model import LITERAL_ROLES, Event
 
 __all__ = ["CONFIDENCE", "extract_events", "status_of", "subject_keyword"]
+
+
+# the lemmas that call each rule, made once (the loop below looks at every token)
+_ENTRY_TRIGGERS = frozenset(ENTRY_VERBS) | frozenset(_ENTRY_NOUNS)
+_LAUNCH_TRIGGERS = frozenset(LAUNCH_VERBS) | {"extend", "expand", "go"} | frozenset(_LAUNCH_NOUNS)
+_MOVE_TRIGGERS = frozenset(MOVE_VERBS) | {"outsource", "hand", "contract"}  # verbs only
+_ACQ_TRIGGERS = frozenset(ACQ_VERBS) | {"pay"} | frozenset(ACQ_NOUNS) | {"talk", "negotiation"}
 
 
 def extract_events(doc: Doc, ents: DocEntities, published: date | None = None) -> list[Event]:
@@ -86,17 +93,13 @@ def extract_events(doc: Doc, ents: DocEntities, published: date | None = None) -
             lem = _lemma(t)
             if t.pos_ not in ("VERB", "NOUN", "PROPN"):
                 continue
-            if (
-                lem in ENTRY_VERBS
-                or lem in _ENTRY_NOUNS
-                or (lem in ("eye", "target", "look", "court") and t.pos_ == "VERB")
-            ):
+            if lem in _ENTRY_TRIGGERS or (lem in _AIM_VERBS and t.pos_ == "VERB"):
                 _rule_market_entry(ctx, t, sent, si, cands)
-            if lem in LAUNCH_VERBS | {"extend", "expand", "go"} or lem in _LAUNCH_NOUNS:
+            if lem in _LAUNCH_TRIGGERS:
                 _rule_product_launch(ctx, t, sent, si, cands)
             if lem in _LAWSUIT_TRIGGERS:
                 _rule_lawsuit(ctx, t, sent, si, cands)
-            if t.pos_ == "VERB" and lem in MOVE_VERBS | {"outsource", "hand", "contract"}:
+            if t.pos_ == "VERB" and lem in _MOVE_TRIGGERS:
                 _rule_data_center_move(ctx, t, sent, si, cands)
             cloud_region = (
                 ctx.has_cloud
@@ -110,7 +113,7 @@ def extract_events(doc: Doc, ents: DocEntities, published: date | None = None) -
                 _is_dc_noun(t) and (t.lower_ not in ("region", "regions", "zone", "zones") or ctx.has_cloud)
             ) or cloud_region:
                 _rule_data_center_build(ctx, t, sent, si, cands)
-            if lem in ACQ_VERBS | {"pay"} or lem in ACQ_NOUNS | {"talk", "negotiation"}:
+            if lem in _ACQ_TRIGGERS:
                 _rule_acquisition(ctx, t, sent, si, cands)
             if lem in ("sell", "divest", "offload") and t.pos_ == "VERB":
                 _rule_sell(ctx, t, sent, si, cands)

@@ -22,6 +22,8 @@ from kg.extract.events._base import (
 )
 from kg.model import EventType, Kind, Status
 
+#: Verbs that aim a firm at a market: "is eyeing Denmark", "looking to the US market".
+_AIM_VERBS = frozenset({"eye", "target", "look", "court"})
 _ENTRY_NOUNS = (
     "entry",
     "expansion",
@@ -76,7 +78,7 @@ def _rule_market_entry(ctx: _Context, trig: Token, sent: Span, si: int, cands: l
                 and not any(_lemma(o) in ENTRY_OBJECTS | {"presence", "reach", "footprint"} for o in objs)
             ):
                 markets = []
-        elif lem in ("eye", "target", "look", "court"):
+        elif lem in _AIM_VERBS:
             # "PiggyBaggy is eyeing Denmark", "looking to the US and European markets"
             targets = _preps(trig, "to", "towards", "toward") if lem == "look" else objs
             for o in targets:
