@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,31 +50,40 @@ def _field_option(role: str, what: str) -> Any:
     )
 
 
-def _total(sources: tuple[Any, ...], options: Any, shard: tuple[int, int] | None = None) -> int | None:
-    """The number of articles to expect, when every input is one file holding one article."""
+def _input_ids(sources: tuple[Any, ...], options: Any) -> Iterator[str | None]:
+    """Per local input file, its article id when it holds one article; None for an input whose
+    number of articles is not known before reading it (dumps, feeds, URLs, standard input)."""
     from kg.loaders import READERS, discover
     from kg.loaders.dump import read_csv, read_jsonl
     from kg.loaders.feed import read_feed
-    from kg.parallel import shard_of
 
     many = (read_csv, read_jsonl, read_feed)
-    total = 0
-
-    def mine(article_id: str) -> bool:
-        return shard is None or shard_of(article_id, shard[1]) == shard[0]
-
     for source in sources:
         if not isinstance(source, Path):
-            return None
-        if source.is_file():
-            if READERS.get(source.suffix.lower()) in many:
-                return None
-            total += mine(source.name)
+            yield None
             continue
-        for path, name in discover(source, include=options.include, exclude=options.exclude, on_error=lambda e: None):
-            if READERS[path.suffix.lower()] in many:
-                return None
-            total += mine(name)
+        files: Iterable[tuple[Path, str]] = (
+            [(source, source.name)]
+            if source.is_file()
+            else discover(source, include=options.include, exclude=options.exclude, on_error=lambda e: None)
+        )
+        for path, name in files:
+            yield None if READERS.get(path.suffix.lower()) in many else name
+
+
+def _in_shard(article_id: str, shard: tuple[int, int] | None) -> bool:
+    from kg.parallel import shard_of
+
+    return shard is None or shard_of(article_id, shard[1]) == shard[0]
+
+
+def _total(sources: tuple[Any, ...], options: Any, shard: tuple[int, int] | None = None) -> int | None:
+    """The number of articles to expect, when every input is one file holding one article."""
+    total = 0
+    for article_id in _input_ids(sources, options):
+        if article_id is None:
+            return None
+        total += _in_shard(article_id, shard)
     return total
 
 
@@ -82,26 +92,12 @@ def _at_least(sources: tuple[Any, ...], options: Any, shard: tuple[int, int] | N
 
     Dumps, feeds, URLs and standard input count as none: their size is not known before reading.
     """
-    from kg.loaders import READERS, discover
-    from kg.loaders.dump import read_csv, read_jsonl
-    from kg.loaders.feed import read_feed
-    from kg.parallel import shard_of
-
-    many = (read_csv, read_jsonl, read_feed)
     found = 0
-    for source in sources:
-        if not isinstance(source, Path):
-            continue
-        files: Any = (
-            [(source, source.name)]
-            if source.is_file()
-            else discover(source, include=options.include, exclude=options.exclude, on_error=lambda e: None)
-        )
-        for path, name in files:
-            if READERS.get(path.suffix.lower()) not in many and (shard is None or shard_of(name, shard[1]) == shard[0]):
-                found += 1
-                if found >= n:
-                    return True
+    for article_id in _input_ids(sources, options):
+        if article_id is not None and _in_shard(article_id, shard):
+            found += 1
+            if found >= n:
+                return True
     return False
 
 
