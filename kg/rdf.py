@@ -60,9 +60,13 @@ def entity_iri(key: str) -> URIRef:
     return RES[quote(key, safe=_SAFE)]
 
 
+def _mention_prefix(article_id: str) -> str:
+    return f"{RES}mention/{quote(article_id, safe=_SAFE)}/"
+
+
 def mention_iri(article_id: str, mention: Mention) -> URIRef:
     """Mint the IRI of a mention: its article and character span."""
-    return RES[f"mention/{quote(article_id, safe=_SAFE)}/{mention.start}-{mention.end}"]
+    return URIRef(f"{_mention_prefix(article_id)}{mention.start}-{mention.end}")
 
 
 def event_iri(article_id: str, event: Event) -> URIRef:
@@ -185,7 +189,7 @@ def _entity(article_node: URIRef, entity: Entity) -> Iterator[tuple[Node, Node, 
 
 
 def _mentions(extraction: Extraction, article_node: URIRef) -> Iterator[tuple[Node, Node, Node]]:
-    prefix = f"{RES}mention/{quote(extraction.article.id, safe=_SAFE)}/"  # as `mention_iri` makes them
+    prefix = _mention_prefix(extraction.article.id)  # `mention_iri`'s, quoted once per article
     entities: dict[str, URIRef] = {}
     numbers: dict[int, Literal] = {}
     sentences: dict[int, Literal | None] = {}
