@@ -48,6 +48,7 @@ def ingest_shard(
     max_entities: int | None = DEFAULT_MAX_ENTITIES,
     batch_size: int = DEFAULT_BATCH_SIZE,
     timeout: float = 60.0,
+    resolve_firms: bool = True,
 ) -> dict[str, Any]:
     """Ingest shard `index` of `count` of `sources` into `endpoint`; return the report as plain data.
 
@@ -74,6 +75,7 @@ def ingest_shard(
         batch_size=batch_size,
         write_batch=batch_size,
         shard=(index, count),
+        resolve_firms=resolve_firms,
     )
     return {
         "articles": report.articles,
@@ -83,6 +85,7 @@ def ingest_shard(
         "warnings": [(w.path, w.reason) for w in report.warnings],
         "truncated": list(report.truncated),
         "capped": list(report.capped),
+        "joined": report.joined,
     }
 
 
@@ -97,6 +100,7 @@ def _merge(parts: Iterable[dict[str, Any]]) -> IngestReport:
         warnings += part["warnings"]
         report.truncated += part["truncated"]
         report.capped += part["capped"]
+        report.joined += part.get("joined", 0)
     report.skipped = [LoadError(reason, path=path) for path, reason in sorted(skipped)]
     report.warnings = [LoadWarning(reason, path=path) for path, reason in sorted(warnings)]
     report.truncated.sort()
@@ -119,6 +123,7 @@ def ingest_dask(
     batch_size: int = DEFAULT_BATCH_SIZE,
     timeout: float = 60.0,
     retries: int = 1,
+    resolve_firms: bool = True,
 ) -> IngestReport:
     """Ingest `source` into the SPARQL endpoint at `endpoint`, one Dask task per shard.
 
@@ -139,6 +144,8 @@ def ingest_dask(
         batch_size: articles per extractor batch and per update request.
         timeout: seconds one update request may take.
         retries: times Dask retries a failed task (on a distributed client).
+        resolve_firms: see `kg.ingest.ingest_articles`; each task reads the endpoint's firms
+            when it starts, so tasks running at the same time do not see each other's.
 
     Returns:
         The report of all shards together (skips and warnings sorted by path).
@@ -181,6 +188,7 @@ def ingest_dask(
             max_entities=max_entities,
             batch_size=batch_size,
             timeout=timeout,
+            resolve_firms=resolve_firms,
         )
         bag = db.from_sequence(range(count), npartitions=count).map(task)
         parts = client.compute(bag, retries=retries).result() if client is not None else bag.compute()

@@ -311,7 +311,7 @@ def explain(ds: Graph, what: str, *, ansi: bool = False) -> str:
             Lawsuit as defendant (a.txt; confidence 0.8) https://w3id.org/cekg/resource/event/...
     """
     node = resolve(ds, what)
-    types = sorted(str(t).rsplit("#", 1)[-1] for (_, t) in _rows(ds, _TYPES, x=node) if str(t).startswith(str(CEK)))
+    types = sorted({str(t).rsplit("#", 1)[-1] for (_, t) in _rows(ds, _TYPES, x=node) if str(t).startswith(str(CEK))})
     if not types:
         raise QueryError(f"{node} is not in the store")
     if "Event" in types:

@@ -24,6 +24,7 @@ from kg.store import oxigraph_of, replace, replace_update
 
 if TYPE_CHECKING:
     from kg.extract import Extractor
+    from kg.resolve import FirmIndex
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
@@ -69,6 +70,8 @@ class IngestReport:
     warnings: list[LoadWarning] = field(default_factory=list)
     truncated: list[str] = field(default_factory=list)
     capped: list[str] = field(default_factory=list)
+    #: Firms given the key of a firm other articles stored (see `kg.resolve.FirmIndex`).
+    joined: int = 0
 
     def summary(self) -> str:
         """One paragraph for people; truncations and warnings are named only when there are some.
@@ -92,6 +95,8 @@ class IngestReport:
             + (f" ({by_type})" if evs else "")
             + f", {len(self.skipped)} skipped"
         )
+        if self.joined:
+            text += f", {self.joined} firm{'s' * (self.joined != 1)} joined to stored ones"
         if self.truncated:
             text += f", {len(self.truncated)} truncated (--max-chars)"
         if self.capped:
@@ -421,6 +426,7 @@ def ingest_articles(
     batch_size: int = DEFAULT_BATCH_SIZE,
     write_batch: int | None = None,
     head: int | None = None,
+    resolve_firms: bool = True,
 ) -> IngestReport:
     """Extract each article and replace its named graph in `ds`.
 
@@ -451,6 +457,10 @@ def ingest_articles(
         head: with several workers, the articles extracted in this process, as they are read,
             before any worker starts (by default `batch_size`, so a short input starts none);
             0 for an input known to be long (see `kg.parallel.run_parallel`).
+        resolve_firms: give each firm the key of the stored firm it names, if there is one, so
+            one firm across many articles is one node (see `kg.resolve.FirmIndex`; the count
+            is ``report.joined``). The index is read from `ds` when it is a store or an
+            endpoint; other sinks are written as extracted.
 
     Returns:
         The report.
@@ -504,6 +514,25 @@ def ingest_articles(
             yield article
 
     writer = _Writer(ds)
+    firms: FirmIndex | None = None  # read from the store when the first article is written
+
+    def joined(outcome: Outcome) -> Outcome:
+        """The outcome with its firms keyed as the stored ones they name (see `FirmIndex`)."""
+        nonlocal firms
+        if firms is None:
+            from kg.resolve import FirmIndex  # imports spaCy, which a custom extractor may not need
+
+            firms = FirmIndex.from_store(ds)
+        assert outcome.extraction is not None
+        before = firms.joined
+        extraction = firms.resolve(outcome.extraction)
+        firms.add(extraction)  # before it is written: the next articles of the batch see it
+        if extraction is outcome.extraction:
+            return outcome
+        report.joined += firms.joined - before
+        return dataclasses.replace(outcome, extraction=extraction, update="")  # the writer remakes it
+
+    resolving = resolve_firms and (isinstance(ds, Dataset) or _is_endpoint(ds))
 
     def store(batch: list[Outcome]) -> None:
         ready = []
@@ -523,7 +552,7 @@ def ingest_articles(
             if outcome.error:  # this article's data, not the store
                 skip(LoadError(outcome.error, path=outcome.article_id))
                 continue
-            ready.append(outcome)
+            ready.append(joined(outcome) if resolving else outcome)
         for outcome, error in zip(ready, writer.write(ready), strict=True):
             if error:
                 skip(LoadError(error, path=outcome.article_id))
@@ -577,6 +606,7 @@ def ingest(
     write_batch: int | None = None,
     head: int | None = None,
     shard: tuple[int, int] | None = None,
+    resolve_firms: bool = True,
 ) -> IngestReport:
     """Ingest every article in `source` (files, folders, URLs, ``"-"``) into `ds`.
 
@@ -605,6 +635,7 @@ def ingest(
         shard: ``(i, n)``: only the articles, skips and warnings whose id (path) falls in
             shard `i` of `n` (see `kg.parallel.shard_of`), so that `n` runs, one for each `i`
             in ``0..n-1``, share the inputs with no overlap and no coordinator.
+        resolve_firms: see `ingest_articles`.
 
     Raises:
         FileNotFoundError: if a source is neither ``"-"``, a URL nor an existing path.
@@ -675,4 +706,5 @@ def ingest(
         batch_size=batch_size,
         write_batch=write_batch,
         head=head,
+        resolve_firms=resolve_firms,
     )

@@ -127,3 +127,22 @@ def test_explain_cli_unknown_is_one_line_exit_1(runner, explain_store) -> None:
     result = runner.invoke(cli, ["explain", "--store", str(explain_store), "Nobody"])
     assert result.exit_code == 1
     assert "Error: nothing named 'Nobody'" in result.output
+
+
+def test_explain_firm_of_two_articles_names_each(explain_ds, lawsuit_extraction) -> None:
+    """A firm node stored by two articles: its type once, both articles, the aliases of both."""
+    import dataclasses
+
+    other = dataclasses.replace(
+        lawsuit_extraction,
+        article=dataclasses.replace(lawsuit_extraction.article, id="news/orla-2.txt"),
+        entities=(
+            Entity("firm/orla-foods", Kind.FIRM, "Orla Foods", frozenset({"Orla Group"})),
+            *lawsuit_extraction.entities[1:],
+        ),
+    )
+    replace(explain_ds, to_graph(other))
+    text = explain(explain_ds, "firm/orla-foods")
+    assert text.splitlines()[0].startswith("Firm Orla Foods <")
+    assert "aliases: Orla, Orla Foods Inc., Orla Group" in text
+    assert "mentioned in news/orla-2.txt" in text and "mentioned in news/orla.txt" in text

@@ -203,6 +203,13 @@ def _workers_help() -> str:
     help="Extractor to use: a registered name, or package.module:factory.",
 )
 @click.option(
+    "--resolve-firms/--no-resolve-firms",
+    default=True,
+    show_default=True,
+    help='Give a firm the node of the stored firm it names ("Halvard" after "Halvard Textiles Inc."), so'
+    " one firm across articles is one node; off, each article keys firms by its own names.",
+)
+@click.option(
     "--aliases",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
@@ -232,6 +239,7 @@ def ingest(
     shard: tuple[int, int] | None,
     dask_scheduler: str | None,
     extractor_name: str,
+    resolve_firms: bool,
     aliases: Path | None,
 ) -> None:
     """Read every article in SOURCE... into the store.
@@ -280,6 +288,7 @@ def ingest(
             max_chars=max_chars,
             max_entities=max_entities,
             batch_size=batch_size,
+            resolve_firms=resolve_firms,
         )
         for err in report.skipped:
             click.echo(f"skipped {err}", err=True)
@@ -334,6 +343,7 @@ def ingest(
             batch_size=batch_size,
             head=0 if long_input else None,
             shard=shard,
+            resolve_firms=resolve_firms,
         )
         bar.close()
     finally:
