@@ -88,6 +88,32 @@ def test_entities_person_label_in_corporate_frame_is_a_firm() -> None:
     assert found.entities["firm/kestrel"].kind is Kind.FIRM
 
 
+def test_entities_untagged_repeat_of_a_name_is_a_mention_of_it() -> None:
+    # "Kestrel hit with suit . Kestrel 's shares rose ." with the first "Kestrel" tagged as a noun
+    doc = make_doc(
+        [
+            ("Kestrel", "NOUN", "NN", 1, "nsubj", "kestrel"),
+            ("hit", "VERB", "VBD", 0, "ROOT", "hit"),
+            ("with", "ADP", "IN", -1, "prep", "with"),
+            ("suit", "NOUN", "NN", -1, "pobj", "suit"),
+            (".", "PUNCT", ".", -3, "punct", "."),
+            ("Kestrel", "PROPN", "NNP", 2, "poss", "Kestrel"),
+            ("'s", "PART", "POS", -1, "case", "'s"),
+            ("shares", "NOUN", "NNS", 1, "nsubj", "share"),
+            ("rose", "VERB", "VBD", 0, "ROOT", "rise"),
+            (".", "PUNCT", ".", -1, "punct", "."),
+        ],
+        ents=["O", "O", "O", "O", "O", "B-ORG", "O", "O", "O", "O"],
+    )
+    found = resolve_entities(doc)
+    assert [(m.text, m.start, m.end, m.entity, m.sentence) for m in found.mentions] == [
+        ("Kestrel", 0, 7, "firm/kestrel", 0),
+        ("Kestrel", 23, 30, "firm/kestrel", 1),
+    ]
+    assert found.token_keys[0] == "firm/kestrel"
+    assert found.firm_positions == [(0, "firm/kestrel"), (5, "firm/kestrel")]
+
+
 def test_entities_legal_suffix_and_short_form_resolve_to_one_firm() -> None:
     # "Kestrel Inc. said it ... Kestrel 's shares rose ."
     doc = make_doc(

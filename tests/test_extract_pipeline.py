@@ -3,13 +3,17 @@ sentences written for these tests."""
 
 from __future__ import annotations
 
+import pickle
 from datetime import date
 from pathlib import Path
 
 import pytest
+import spacy
+from spacy.tokens import Doc
 
 from kg.extract import get_extractor, register_extractor
-from kg.extract.pipeline import _chunks
+from kg.extract.aliases import parse_aliases
+from kg.extract.pipeline import KG_COMPONENTS, EntityResolver, Extractor, _chunks, add_user_entities, make_nlp
 from kg.model import Article, EventType, Extraction, Kind, Status
 
 PUB = date(2015, 1, 16)
@@ -33,6 +37,87 @@ def test_pipeline_chunks_join_back_to_the_text() -> None:
     pieces = _chunks(text, 500)
     assert "".join(pieces) == text
     assert all(len(p) <= 500 for p in pieces)
+
+
+#: "Kestrel bought Marlow Corp last year." as the parser and NER would give it
+BOUGHT = [
+    ("Kestrel", "PROPN", "NNP", 1, "nsubj", "Kestrel", "B-ORG"),
+    ("bought", "VERB", "VBD", 0, "ROOT", "buy", "O"),
+    ("Marlow", "PROPN", "NNP", 1, "compound", "Marlow", "B-ORG"),
+    ("Corp", "PROPN", "NNP", -2, "dobj", "Corp", "I-ORG"),
+    ("last", "ADJ", "JJ", 1, "amod", "last", "B-DATE"),
+    ("year", "NOUN", "NN", -4, "npadvmod", "year", "I-DATE"),
+    (".", "PUNCT", ".", -5, "punct", ".", "O"),
+]
+
+
+def parsed_doc(nlp, rows=BOUGHT) -> Doc:
+    """A Doc with a parse and entities, made by hand (no model)."""
+    return Doc(
+        nlp.vocab,
+        words=[r[0] for r in rows],
+        spaces=[i + 1 < len(rows) and rows[i + 1][0] != "." for i in range(len(rows))],
+        pos=[r[1] for r in rows],
+        tags=[r[2] for r in rows],
+        heads=[i + r[3] for i, r in enumerate(rows)],
+        deps=[r[4] for r in rows],
+        lemmas=[r[5] for r in rows],
+        ents=[r[6] for r in rows],
+    )
+
+
+def test_pipeline_components_fill_the_doc_extensions_and_read_its_date() -> None:
+    nlp = spacy.blank("en")
+    for name in KG_COMPONENTS:
+        nlp.add_pipe(name)
+    assert nlp.pipe_names == ["kg_entities", "kg_events"]
+    doc = parsed_doc(nlp)
+    doc._.kg_published = PUB
+    doc = nlp(doc)  # a Doc goes through as it is: no tokenizer, the components only
+    assert {m.entity for m in doc._.kg_entities.mentions} == {"firm/kestrel", "firm/marlow"}
+    (ev,) = doc._.kg_events
+    assert ev.type is EventType.ACQUISITION and ev.role("target") == ("firm/marlow",)
+    assert ev.date == "2014"  # "last year" against kg_published
+    assert nlp(parsed_doc(nlp))._.kg_events[0].date is None  # no publication date
+
+
+def test_pipeline_events_component_needs_the_entities_component() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("kg_events")
+    with pytest.raises(ValueError, match="add the 'kg_entities' component"):
+        nlp(parsed_doc(nlp))
+
+
+def test_pipeline_extract_doc_runs_the_components_on_a_doc_of_another_pipeline() -> None:
+    ex = Extractor(nlp=spacy.blank("en"))  # a caller's own pipeline, without kg's components
+    assert "kg_entities" not in ex.nlp.pipe_names and ex.common_words == frozenset()
+    doc = parsed_doc(ex.nlp)
+    art = Article(id="a.txt", title="", text=doc.text, published=PUB)
+    extraction = ex.extract_doc(art, doc)
+    assert [e.date for e in extraction.events] == ["2014"]
+    assert doc._.kg_events == list(extraction.events) and doc._.kg_published == PUB
+    assert "kg_entities" not in ex.nlp.pipe_names  # the caller's pipeline is left as it was
+    # the same doc for an article of another day: the components run again for that day
+    later = Article(id="a.txt", title="", text=doc.text, published=date(2020, 6, 1))
+    assert [e.date for e in ex.extract_doc(later, doc).events] == ["2019"]
+
+
+def test_pipeline_extractor_pickles_before_its_model_loads() -> None:
+    ex = Extractor(aliases=parse_aliases("kind,name,alias\nfirm,Orla Foods,Orla\n"))
+    back = pickle.loads(pickle.dumps(ex))
+    assert back._nlp is None and back._components is None and len(back.lexicon) == 1
+
+
+def test_pipeline_user_entities_reach_the_entities_component() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    for name in KG_COMPONENTS:
+        nlp.add_pipe(name)
+    lexicon = parse_aliases("kind,name,alias\nfirm,Korvath Systems,KVS\n")
+    add_user_entities(nlp, lexicon)
+    resolver = nlp.get_pipe("kg_entities")
+    assert isinstance(resolver, EntityResolver) and resolver.lexicon is lexicon
+    assert nlp.pipe_names == ["sentencizer", "kg_user_entities", "kg_entities", "kg_events"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -157,6 +242,73 @@ def test_pipeline_pipe_matches_call_and_long_texts_are_chunked(extractor) -> Non
 
 
 @pytest.mark.slow
+def test_pipeline_make_nlp_adds_kg_components_in_order(extractor) -> None:
+    names = extractor.nlp.pipe_names
+    assert names.index("kg_paragraph_sentences") < names.index("parser")
+    assert tuple(names[-2:]) == KG_COMPONENTS == ("kg_entities", "kg_events")
+    assert "war" in extractor.common_words  # from the lemmatizer, through the component
+
+
+@pytest.mark.slow
+def test_pipeline_nlp_on_a_dated_doc_fills_its_events(extractor) -> None:
+    nlp = extractor.nlp
+    doc = nlp.make_doc("Quorvex opened its first store in Peru last year.")
+    doc._.kg_published = PUB
+    doc = nlp(doc)
+    assert {m.entity for m in doc._.kg_entities.mentions} >= {"firm/quorvex", "place/pe"}
+    (ev,) = [e for e in doc._.kg_events if e.type is EventType.MARKET_ENTRY]
+    assert ev.role("firm") == ("firm/quorvex",) and ev.date == "2014"
+
+
+@pytest.mark.slow
+def test_pipeline_pipe_matches_extract_doc_on_docs_parsed_without_kg_components(extractor) -> None:
+    arts = [
+        Article(id="a.txt", title="Quorvex buys", text="Quorvex agreed to buy Marrow Corp last year.", published=PUB),
+        Article(id="b.txt", title="", text="Marrow Corp sued Quorvex in France on Thursday.", published=None),
+        Article(
+            id="c.txt",
+            title="Zelko",
+            text="Zelko Inc said on Monday it will enter Japan next year.",
+            published=date(2019, 5, 1),
+        ),
+    ]
+    piped = list(extractor.pipe(arts, batch_size=2))
+    docs = extractor.nlp.pipe((a.full_text for a in arts), disable=list(KG_COMPONENTS))
+    plain = [extractor.extract_doc(a, d) for a, d in zip(arts, docs, strict=True)]
+    assert piped == plain
+    assert [e.date for e in piped[0].events] == ["2014"] and piped[2].events[0].date == "2020"
+
+
+@pytest.mark.slow
+def test_pipeline_long_text_in_chunks_runs_the_components_once_with_the_date(extractor) -> None:
+    para = "Quorvex opened its first store in Peru last year. Analysts were surprised.\n\n"
+    long = Article(id="c.txt", title="Long", text=para * 30, published=PUB)
+    small = get_extractor("rules", nlp=extractor.nlp, chunk_chars=500)
+    doc = small.parse(long.full_text, long.published)
+    assert doc.text == long.full_text and doc._.kg_published == PUB and doc._.kg_events is not None
+    ex = small(long)
+    (entry,) = [e for e in ex.events if e.type is EventType.MARKET_ENTRY]
+    assert entry.date == "2014" and len(entry.evidence) >= 1
+    assert list(small.pipe([long])) == [ex]
+    assert all(long.full_text[m.start : m.end] == m.text for m in ex.mentions)
+
+
+@pytest.mark.slow
+def test_pipeline_custom_lexicon_resolves_through_the_component() -> None:
+    lexicon = parse_aliases("kind,name,alias\nfirm,Quorvex Holdings,QVX\nproduct,Zephyr Slate,Slate\n")
+    nlp = make_nlp()  # its own: the ruler must not reach the module's shared pipeline
+    ex = Extractor(nlp=nlp, aliases=lexicon)
+    assert ex.nlp is nlp and nlp.pipe_names[-3:] == ["kg_user_entities", "kg_entities", "kg_events"]
+    assert nlp.get_pipe("kg_entities").lexicon is lexicon
+    x = ex(Article(id="q.txt", title="", text="QVX unveiled the Slate on Monday. Quorvex Holdings said sales rose."))
+    by_text = {m.text: m.entity for m in x.mentions}
+    assert by_text["QVX"] == by_text["Quorvex Holdings"] == "firm/quorvex"  # the user's key, one entity
+    assert by_text["Slate"] == "product/zephyr-slate"
+    firm = next(e for e in x.entities if e.key == "firm/quorvex")
+    assert firm.name == "Quorvex Holdings" and "QVX" in firm.aliases
+
+
+@pytest.mark.slow
 def test_pipeline_seed_article_events(extractor, seed_dir: Path) -> None:
     path = next(seed_dir.glob("*.txt"))
     title, _, body = path.read_text(encoding="utf-8").partition("\n\n")
@@ -240,6 +392,30 @@ def test_pipeline_headline_name_the_model_missed_keeps_its_entity(extractor) -> 
     )
     ev = only(ex, EventType.LAWSUIT)
     assert ev.role("defendant") == ("firm/quorvex",)
+
+
+@pytest.mark.slow
+def test_pipeline_headline_name_tagged_as_a_noun_is_a_mention_of_the_firm(extractor) -> None:
+    art = Article(
+        id="t.txt",
+        title="Facebook hit with lawsuit over privacy",
+        text="A user sued Facebook Inc in California on Friday. Facebook said it would fight.",
+        published=PUB,
+    )
+    head = extractor.nlp(art.full_text)[0]
+    assert head.pos_ == "NOUN" and not head.ent_type_  # what the model makes of the headline
+    ex = extractor(art)
+    first = ex.mentions[0]
+    assert (first.text, first.start, first.end, first.entity, first.sentence) == (
+        "Facebook",
+        0,
+        8,
+        "firm/facebook",
+        0,
+    )
+    assert first.kind is Kind.FIRM
+    assert [m.start for m in ex.mentions] == sorted(m.start for m in ex.mentions)
+    assert only(ex, EventType.LAWSUIT).role("defendant") == ("firm/facebook",)
 
 
 @pytest.mark.slow
@@ -403,3 +579,15 @@ def test_pipeline_entering_a_country_and_its_city_is_one_entry(extractor) -> Non
     )
     ev = only(ex, EventType.MARKET_ENTRY)
     assert set(ev.role("market")) == {"place/jp", "place/tokyo"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "title",
+    ["Halvard Textiles Inc sued over logo", "Halvard Textiles Inc sued in Delaware court"],
+)
+def test_pipeline_headline_past_form_without_object_is_passive(extractor, title) -> None:
+    """ "X sued over Y" in a headline: X is sued, not suing."""
+    art = Article(id="h.txt", title=title, text="The Oslo clothing maker said it would fight the claim.", published=PUB)
+    ev = only(extractor(art), EventType.LAWSUIT)
+    assert ev.role("defendant") == ("firm/halvard-textiles",) and not ev.role("plaintiff")

@@ -1080,7 +1080,8 @@ def resolve_entities(
     possessives, acronyms in parentheses and initials, surnames after full names), and the
     group is typed by votes: NER labels, legal suffixes and stock tickers, corporate cues
     around each occurrence, product cues, list context, gazetteers. A name typed confidently
-    once keeps that type throughout the doc.
+    once keeps that type throughout the doc, and an occurrence the model did not tag of a name
+    the doc uses elsewhere ("Facebook" in a headline tagged as a noun) is a mention of it too.
 
     `common_words` (lowercase lemmas of ordinary English words, e.g. from the lemmatizer's
     WordNet index) lets a rare name made only of such words ("Real Estate Credit") be
@@ -1873,13 +1874,13 @@ def resolve_entities(
         if c.kind is not Kind.PRODUCT or len(words) < 2 or fold(words[0]) not in firm_names or id(c) in user:
             continue
         for n in (len(words) - 1, 1):
-            m = product_by_name.get(fold(" ".join(words[1 : 1 + n])))
-            while m is not None and id(m) in absorbed:
-                m = absorbed[id(m)]
-            if m is not None and m is not c and id(m) not in user:
-                m.occs.extend(c.occs)  # the short name the article goes on with keeps them all
+            into = product_by_name.get(fold(" ".join(words[1 : 1 + n])))
+            while into is not None and id(into) in absorbed:
+                into = absorbed[id(into)]
+            if into is not None and into is not c and id(into) not in user:
+                into.occs.extend(c.occs)  # the short name the article goes on with keeps them all
                 roots.remove(c)
-                absorbed[id(c)] = m
+                absorbed[id(c)] = into
                 break
 
     # --- build entities and mentions
@@ -1943,7 +1944,64 @@ def resolve_entities(
                     )
     mentions.sort(key=lambda m: m.start)
     firm_positions.sort()
-    return DocEntities(mentions, entities, token_keys, firm_positions, reserve)
+    found = DocEntities(mentions, entities, token_keys, firm_positions, reserve)
+    _fill_unkeyed(doc, found, sent_index)
+    return found
+
+
+def _fill_unkeyed(doc: Doc, ents: DocEntities, sent_index: dict[int, int]) -> None:
+    """Occurrences the model did not tag of a name the article uses for a firm, person or
+    product elsewhere ("Facebook hit with lawsuit" in a headline tagged as a common noun) take
+    that name's entity, and are its mentions: one name keeps one meaning in an article.
+
+    `ents` is completed in place; its mentions and firm positions stay in text order.
+    """
+    surfaces: dict[tuple[str, ...], str] = {}
+    for m in ents.mentions:
+        if m.kind in (Kind.FIRM, Kind.PERSON, Kind.PRODUCT) and m.text[:1].isupper() and m.entity:
+            span = doc.char_span(m.start, m.end)
+            if span is not None and len(span) <= 4:
+                surfaces.setdefault(tuple(t.text for t in span), m.entity)
+    if not surfaces:
+        return
+    longest = max(len(k) for k in surfaces)
+    added: list[Mention] = []
+    i = 0
+    n = len(doc)
+    while i < n:
+        if i in ents.token_keys or not doc[i].text[:1].isupper():
+            i += 1
+            continue
+        for size in range(min(longest, n - i), 0, -1):
+            key = surfaces.get(tuple(t.text for t in doc[i : i + size]))
+            if key is None or any(j in ents.token_keys for j in range(i, i + size)):
+                continue
+            # not inside a longer name ("Facebook Messenger" when only "Facebook" is known)
+            nxt = doc[i + size] if i + size < n else None
+            prev = doc[i - 1] if i > 0 else None
+            if prev is not None and nxt is not None and prev.text == "(" and nxt.text == ")":
+                break  # "(Reuters)" in a dateline, "(ATR)" after a name: not a party here
+            if (
+                nxt is not None
+                and nxt.pos_ == "PROPN"
+                and nxt.text[:1].isupper()
+                and nxt.lower_.rstrip(".") not in LEGAL_SUFFIXES
+            ) or (prev is not None and prev.pos_ == "PROPN" and prev.text[:1].isupper() and not prev.is_sent_start):
+                break
+            for j in range(i, i + size):
+                ents.token_keys[j] = key
+            kind = ents.entities[key].kind
+            span = doc[i : i + size]
+            added.append(Mention(span.text, kind, span.start_char, span.end_char, key, sent_index.get(i, -1)))
+            if kind is Kind.FIRM:
+                ents.firm_positions.append((i, key))
+            i += size - 1
+            break
+        i += 1
+    if added:
+        ents.mentions.extend(added)
+        ents.mentions.sort(key=lambda m: m.start)
+        ents.firm_positions.sort()
 
 
 _FUNCTION_WORDS = frozenset({"of", "and", "the", "for", "&", "in", "on", "at", "to", "a", "-"})

@@ -12,7 +12,7 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.dates import resolve_date
-from kg.extract.entities import COMPANY_NOUNS, LEGAL_SUFFIXES, DocEntities
+from kg.extract.entities import COMPANY_NOUNS, DocEntities
 from kg.extract.gazetteer import lookup_place
 from kg.model import EventType, Kind, Status
 
@@ -752,52 +752,6 @@ def _is_source(t: Token) -> bool:
     return t.dep_ == "pobj" and t.head.lower_ == "to" and t.head.head.lower_ == "according"
 
 
-def _fill_unkeyed(doc: Doc, ents: DocEntities) -> None:
-    """Occurrences the model did not tag of a name the article uses for a firm, person or
-    product elsewhere ("Facebook hit with lawsuit" in a headline tagged as a common noun) take
-    that name's entity: one name keeps one meaning in an article."""
-    surfaces: dict[tuple[str, ...], str] = {}
-    for m in ents.mentions:
-        if m.kind in (Kind.FIRM, Kind.PERSON, Kind.PRODUCT) and m.text[:1].isupper() and m.entity:
-            span = doc.char_span(m.start, m.end)
-            if span is not None and len(span) <= 4:
-                surfaces.setdefault(tuple(t.text for t in span), m.entity)
-    if not surfaces:
-        return
-    longest = max(len(k) for k in surfaces)
-    firm_positions = ents.firm_positions
-    i = 0
-    n = len(doc)
-    while i < n:
-        if i in ents.token_keys or not doc[i].text[:1].isupper():
-            i += 1
-            continue
-        for size in range(min(longest, n - i), 0, -1):
-            key = surfaces.get(tuple(t.text for t in doc[i : i + size]))
-            if key is None or any(j in ents.token_keys for j in range(i, i + size)):
-                continue
-            # not inside a longer name ("Facebook Messenger" when only "Facebook" is known)
-            nxt = doc[i + size] if i + size < n else None
-            prev = doc[i - 1] if i > 0 else None
-            if prev is not None and nxt is not None and prev.text == "(" and nxt.text == ")":
-                break  # "(Reuters)" in a dateline, "(ATR)" after a name: not a party here
-            if (
-                nxt is not None
-                and nxt.pos_ == "PROPN"
-                and nxt.text[:1].isupper()
-                and nxt.lower_.rstrip(".") not in LEGAL_SUFFIXES
-            ) or (prev is not None and prev.pos_ == "PROPN" and prev.text[:1].isupper() and not prev.is_sent_start):
-                break
-            for j in range(i, i + size):
-                ents.token_keys[j] = key
-            if ents.kind(key) is Kind.FIRM:
-                firm_positions.append((i, key))
-            i += size - 1
-            break
-        i += 1
-    firm_positions.sort()
-
-
 class _Context:
     def __init__(self, doc: Doc, ents: DocEntities, published: date | None) -> None:
         self.doc = doc
@@ -809,7 +763,6 @@ class _Context:
         for i, s in enumerate(self.sents):
             for t in s:
                 self.sent_of[t.i] = i
-        _fill_unkeyed(doc, ents)
         counts = Counter(k for _, k in ents.firm_positions)
         self.firm_counts = counts
         title_end = self.sents[0].end if self.sents else 0
@@ -983,13 +936,13 @@ class _Context:
         # a sentence that opens on "it" after a sentence naming one firm means that firm
         opener = self.sents[sent][0] if sent < len(self.sents) else None
         if sent > 0 and opener is not None and opener.lower_ in ("it", "its") and opener.i <= i:
-            before = {
+            named = {
                 k
                 for j, k in self.ents.firm_positions
                 if self.sent_of.get(j) == sent - 1 and not _is_source(self.doc[j])
             }
-            if len(before) == 1:
-                return next(iter(before))
+            if len(named) == 1:
+                return next(iter(named))
         if recent:
             return recent[-1][1]
         if self.topic and any(j < i for j, k in self.ents.firm_positions if k == self.topic):
