@@ -29,7 +29,7 @@ DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "bbc" / "business"
 STAGES = [
     ("spaCy model load", ("make_nlp (",)),
     ("gazetteer tables (built once per process)", ("_tables (kg/extract/gazetteer.py",)),
-    ("kg rules (entities, events)", ("extract_doc (",)),
+    ("kg rules (entities, events)", ("extract_doc (", "(kg/extract/entities.py", "(kg/extract/events/")),
     ("spaCy nlp.pipe (tagger, parser, NER...)", ("Extractor.pipe (", "(spacy/", "(thinc/")),
     ("RDF mapping (to_graph, article_triples)", ("(kg/rdf.py",)),
     ("SPARQL Update text (replace_update)", ("replace_update (",)),

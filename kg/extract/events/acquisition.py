@@ -190,8 +190,8 @@ def _rule_acquisition(ctx: _Context, trig: Token, sent: Span, si: int, cands: li
             comp = [c for c in trig.children if c.dep_ in ("compound", "nmod")]
             if lem in ("merger", "tie-up", "combination") and not acquirers and not targets:
                 # "the Pollux and Vardan merger", "the Pollux-Vardan tie-up": the first named first
-                named = [ctx.ents.token_keys.get(t.i) for c in comp for t in c.subtree]
-                pair = list(dict.fromkeys(k for k in named if k and ctx.kind(k) is Kind.FIRM))
+                named = [k for c in comp for t in c.subtree if (k := ctx.ents.token_keys.get(t.i))]
+                pair = list(dict.fromkeys(k for k in named if ctx.kind(k) is Kind.FIRM))
                 if len(pair) >= 2:
                     acquirers, targets = pair[:1], pair[1:2]
             if comp and not targets:

@@ -77,6 +77,23 @@ _LEGAL_CONTEXT = re.compile(
 )
 
 
+def _verb_parties(ctx: _Context, trig: Token, anaphor: bool = True) -> tuple[list[str], list[str]]:
+    """Plaintiffs and defendants of "X sued Y" / "Y was sued by X" / "X charged Y".
+
+    A past form with no object and no "against" is a headline's passive ("Halvard sued over
+    logo", "Brask charged with fraud"): its subject is the defendant.
+    """
+    subj, passive = _subject(trig)
+    objects = _objects(trig)
+    if not passive and not objects and trig.tag_ in ("VBD", "VBN") and not _preps(trig, "against"):
+        passive = True
+    if passive:
+        agent = _agent(trig)
+        return (_parties(ctx, agent) if agent is not None else []), _parties(ctx, subj)
+    plaintiffs = _parties(ctx, subj, anaphor=anaphor)
+    return plaintiffs, [k for o in objects for k in _parties(ctx, o)]
+
+
 def _rule_lawsuit(ctx: _Context, trig: Token, sent: Span, si: int, cands: list[_Cand]) -> None:
     lem = _lemma(trig)
     chain = _clause_chain(trig)
@@ -86,15 +103,7 @@ def _rule_lawsuit(ctx: _Context, trig: Token, sent: Span, si: int, cands: list[_
     low = sent.text.lower()
     negation_ok = False
     if trig.pos_ == "VERB" and lem in ("sue", "countersue"):
-        subj, passive = _subject(trig)
-        if passive:
-            defendants = _parties(ctx, subj)
-            agent = _agent(trig)
-            plaintiffs = _parties(ctx, agent) if agent is not None else []
-        else:
-            plaintiffs = _parties(ctx, subj)
-            for o in _objects(trig):
-                defendants += _parties(ctx, o)
+        plaintiffs, defendants = _verb_parties(ctx, trig)
     elif trig.pos_ == "VERB" and lem in _CHARGE_VERBS:
         if not re.search(
             r"\b(court|prosecut|jury|judge|fraud|trial|indict|criminal|charges? of|conspiracy"
@@ -107,15 +116,7 @@ def _rule_lawsuit(ctx: _Context, trig: Token, sent: Span, si: int, cands: list[_
         if lem == "try" and not re.search(r"\b(court|trial|judge|jury)\b", low):
             return
         rule = "lawsuit.charge"
-        subj, passive = _subject(trig)
-        if passive:
-            defendants = _parties(ctx, subj)
-            agent = _agent(trig)
-            plaintiffs = _parties(ctx, agent) if agent is not None else []
-        else:
-            plaintiffs = _parties(ctx, subj, anaphor=False)
-            for o in _objects(trig):
-                defendants += _parties(ctx, o)
+        plaintiffs, defendants = _verb_parties(ctx, trig, anaphor=False)
     elif trig.pos_ == "VERB" and lem in ("order", "find", "fine") and _subject(trig)[1]:
         # "X was ordered to pay", "X was found guilty/liable", "X was fined by a court"
         subj, _ = _subject(trig)
