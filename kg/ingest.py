@@ -289,8 +289,7 @@ def _update_text(extraction: Extraction) -> str:
     It is ``replace_update(to_graph(extraction))``, made from `kg.rdf.article_triples` without
     the rdflib `Graph`, whose indexes cost four times what writing the update does.
     """
-    # replace_update reads only .identifier and the triples, which ArticleTriples has
-    return replace_update(article_triples(extraction))  # type: ignore[arg-type]
+    return replace_update(article_triples(extraction))
 
 
 def _prepared(outcome: Outcome) -> Outcome:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
@@ -109,7 +111,10 @@ PREFIXES: dict[str, Namespace | str] = {
 }
 
 
-def bind(graph: Graph) -> Graph:
+G = TypeVar("G", bound=Graph)
+
+
+def bind(graph: G) -> G:
     """Bind kg's prefixes on `graph` and return it.
 
     Example:

@@ -12,9 +12,9 @@ import tempfile
 import time
 import weakref
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, Protocol
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
@@ -273,7 +273,17 @@ def _ox(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise ValueError(f"not an RDF term: {term!r}")
 
 
-def replace_update(graph: Graph) -> str:
+class NamedTriples(Protocol):
+    """What `replace_update` reads of a graph: its name and its triples (an rdflib `Graph`,
+    or `kg.rdf.ArticleTriples`)."""
+
+    @property
+    def identifier(self) -> Any: ...
+
+    def __iter__(self) -> Iterator[tuple[Any, Any, Any]]: ...
+
+
+def replace_update(graph: NamedTriples) -> str:
     """Return one SPARQL Update that drops `graph`'s named graph and inserts its triples.
 
     Values go in as N-Triples terms serialised by the RDF library, never formatted by hand, so
@@ -404,8 +414,8 @@ def stats(ds: Dataset) -> dict[str, object]:
     GROUP BY ?cls
     """
     by_class: Counter[str] = Counter()
-    for row in ds.query(q, initNs={"cek": CEK._NS}):
-        by_class[str(row[0]).rsplit("#", 1)[-1]] = int(row[1])
+    for cls, n in ds.query(q, initNs={"cek": CEK._NS}):  # type: ignore[misc]  # a SELECT's rows
+        by_class[str(cls).rsplit("#", 1)[-1]] = int(n)
     events = {t.value: by_class.get(t.value, 0) for t in EventType}
     return {
         "triples": len(ds),
