@@ -591,3 +591,14 @@ def test_pipeline_headline_past_form_without_object_is_passive(extractor, title)
     art = Article(id="h.txt", title=title, text="The Oslo clothing maker said it would fight the claim.", published=PUB)
     ev = only(extractor(art), EventType.LAWSUIT)
     assert ev.role("defendant") == ("firm/halvard-textiles",) and not ev.role("plaintiff")
+
+
+@pytest.mark.slow
+def test_pipeline_moving_towards_cloud_services_is_no_data_centre_move(extractor) -> None:
+    ex = run(extractor, "Under its new chief, Quorvex Inc has been moving towards areas such as cloud-based services.")
+    assert not [e for e in ex.events if e.type is EventType.DATA_CENTER_MOVE]
+    ev = only(
+        run(extractor, "Quorvex Inc said on Monday it was moving its customers' data to the cloud."),
+        EventType.DATA_CENTER_MOVE,
+    )
+    assert ev.role("firm") == ("firm/quorvex",)

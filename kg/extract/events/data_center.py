@@ -155,9 +155,17 @@ def _rule_data_center_move(ctx: _Context, trig: Token, sent: Span, si: int, cand
         or _is_dc_noun(o)
         or any(_lemma(c) in DATA_NOUNS for c in o.children if c.dep_ in ("compound", "amod"))
     ]
-    to_toks = [t for p in _preps(trig, "to", "into", "onto", "toward", "towards") for t in p.subtree]
-    from_toks = [t for p in _preps(trig, "from", "outside", "out") for t in p.subtree]
-    dc_in_preps = any(_is_dc_noun(t) or _lemma(t) in ("cloud", "server") for t in to_toks + from_toks)
+    to_objs = _preps(trig, "to", "into", "onto", "toward", "towards")
+    from_objs = _preps(trig, "from", "outside", "out")
+    to_toks = [t for p in to_objs for t in p.subtree]
+    from_toks = [t for p in from_objs for t in p.subtree]
+    # the place moved to or from is a data centre or a cloud ("to the cloud", "into Azure data
+    # centres", "from its own servers"), not a thing merely about them ("towards cloud-based services")
+    dc_in_preps = any(
+        _is_dc_noun(t) or _lemma(t) in ("cloud", "server")
+        for p in to_objs + from_objs
+        for t in (p, *(c for c in p.children if c.dep_ in ("compound", "amod", "nmod")))
+    )
     providers: list[str] = []
     rule = "data_center.move"
     if lem in ("outsource", "hand", "contract"):
