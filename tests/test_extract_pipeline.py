@@ -602,3 +602,15 @@ def test_pipeline_moving_towards_cloud_services_is_no_data_centre_move(extractor
         EventType.DATA_CENTER_MOVE,
     )
     assert ev.role("firm") == ("firm/quorvex",)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The new Brelmont Corp router promises to bring office-level networking capabilities to home offices.",
+        "Quorvex Inc took the wraps off its security chip, with the goal of bringing it to all laptops.",
+    ],
+)
+def test_pipeline_bringing_things_nowhere_near_a_data_centre_is_no_move(extractor, text) -> None:
+    assert not [e for e in run(extractor, text).events if e.type is EventType.DATA_CENTER_MOVE]

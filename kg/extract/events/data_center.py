@@ -151,7 +151,7 @@ def _rule_data_center_move(ctx: _Context, trig: Token, sent: Span, si: int, cand
     data_obj = [
         o
         for o in things
-        if _lemma(o) in DATA_NOUNS
+        if (_lemma(o) in DATA_NOUNS and not (o.lower_ == "it" and o.text != "IT"))  # "it" is no IT
         or _is_dc_noun(o)
         or any(_lemma(c) in DATA_NOUNS for c in o.children if c.dep_ in ("compound", "amod"))
     ]
@@ -217,6 +217,10 @@ def _rule_data_center_move(ctx: _Context, trig: Token, sent: Span, si: int, cand
         return
     firm = firms[0]
     providers = [p for p in providers if p != firm]
+    if not (to or frm or providers or dc_in_preps) and not any(
+        _is_dc_noun(t) or _lemma(t) in ("cloud", "server", "datacenter", "datacentre") for t in sent
+    ):
+        return  # "bring networking to home offices": moved nowhere a data centre or cloud is named
     _add(
         cands,
         ctx,
