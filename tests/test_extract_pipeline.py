@@ -614,3 +614,10 @@ def test_pipeline_moving_towards_cloud_services_is_no_data_centre_move(extractor
 )
 def test_pipeline_bringing_things_nowhere_near_a_data_centre_is_no_move(extractor, text) -> None:
     assert not [e for e in run(extractor, text).events if e.type is EventType.DATA_CENTER_MOVE]
+
+
+@pytest.mark.slow
+def test_pipeline_a_part_named_in_a_launched_products_name_is_not_launched(extractor) -> None:
+    ex = run(extractor, "Brelmont Corp unveiled its Vexor-based Kestrel Z laptops on Tuesday.")
+    launched = {k for e in ex.events if e.type is EventType.PRODUCT_LAUNCH for k in e.role("product")}
+    assert "product/vexor" not in launched

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
+from kg.extract.entities import COMPANY_NOUNS
 from kg.extract.events._base import (
     _add,
     _agent,
@@ -19,12 +20,21 @@ from kg.extract.events._base import (
 )
 from kg.model import EventType, Kind
 
+#: Participles that make a name a part of what is launched ("Ryzen-based laptops").
+_PART_OF = frozenset({"based", "powered", "equipped", "enabled", "driven", "compatible", "optimized", "optimised"})
 _LAUNCH_NOUNS = {"launch", "release", "debut", "unveiling", "introduction", "rollout", "roll-out"}
 
 
 def _products_in(ctx: _Context, np: Token) -> list[str]:
     """Products an object NP names: itself, "a version of X", "a service called X", "X, its new ..."."""
-    out = [k for k in ctx.np_keys(np) if ctx.kind(k) is Kind.PRODUCT]
+    parts = {
+        k
+        for t in np.subtree
+        if t.dep_ == "amod" and t.lower_ in _PART_OF
+        for x in t.subtree
+        if (k := ctx.ents.token_keys.get(x.i))
+    }
+    out = [k for k in ctx.np_keys(np) if ctx.kind(k) is Kind.PRODUCT and k not in parts]
     for c in np.children:
         if c.dep_ == "prep" and c.lower_ in ("of", "as", "including", "like"):
             for p in c.children:
@@ -89,7 +99,10 @@ def _rule_product_launch(ctx: _Context, trig: Token, sent: Span, si: int, cands:
                 if t.dep_ == "poss":
                     firms += ctx.resolve(t, {Kind.FIRM})
         elif subj is not None:
-            sub_keys = [k for k in ctx.np_keys(subj) if ctx.kind(k) is Kind.PRODUCT]
+            # "the Lumen launched on Friday"; not "the iPhone maker" (a firm), nor the subject of
+            # the clause a participle hangs on ("X, launched Thursday, the iPhone maker will ...")
+            own = subj.head.i == trig.i and _lemma(subj) not in COMPANY_NOUNS
+            sub_keys = [k for k in ctx.np_keys(subj) if ctx.kind(k) is Kind.PRODUCT] if own else []
             if sub_keys and lem in ("debut", "launch", "arrive", "go"):
                 products += sub_keys
             firms = ctx.resolve(subj, {Kind.FIRM}, persons_as_firms=True)
