@@ -621,3 +621,25 @@ def test_pipeline_a_part_named_in_a_launched_products_name_is_not_launched(extra
     ex = run(extractor, "Brelmont Corp unveiled its Vexor-based Kestrel Z laptops on Tuesday.")
     launched = {k for e in ex.events if e.type is EventType.PRODUCT_LAUNCH for k in e.role("product")}
     assert "product/vexor" not in launched
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "product"),
+    [
+        ("Brelmont Corp last year introduced its Secure Homes Labelling Scheme for smart plugs.", "scheme"),
+        ("Brelmont Corp launched its Bug Rewards Program on Tuesday.", "program"),
+    ],
+)
+def test_pipeline_schemes_and_programmes_are_not_products(extractor, text, product) -> None:
+    ex = run(extractor, text)
+    assert not [e for e in ex.entities if e.kind is Kind.PRODUCT and product in e.key]
+    assert not [e for e in ex.events if e.type is EventType.PRODUCT_LAUNCH]
+
+
+@pytest.mark.slow
+def test_pipeline_paying_for_a_firms_building_is_no_acquisition(extractor) -> None:
+    ex = run(extractor, "Quorvex Inc paid $120 million for the historic Brelmont Corp building in Oslo last year.")
+    assert not [e for e in ex.events if e.type is EventType.ACQUISITION]
+    ex = run(extractor, "Quorvex Inc paid $120 million for Brelmont Corp last year.")
+    assert only(ex, EventType.ACQUISITION).role("target") == ("firm/brelmont",)

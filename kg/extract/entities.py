@@ -206,7 +206,9 @@ _MAKER_NOUNS = frozenset(
 #: Last words of names of documents and schemes, never offerings.
 _NON_PRODUCT_LAST = frozenset(
     {"plan", "strategy", "report", "review", "manual", "act", "bill", "framework", "guidelines",
-     "principles", "policy", "agreement", "treaty", "directive", "charter", "inquiry", "census"}
+     "principles", "policy", "agreement", "treaty", "directive", "charter", "inquiry", "census",
+     "scheme", "program", "programme", "initiative", "campaign", "survey", "study", "award",
+     "awards", "summit", "conference"}
 )  # fmt: skip
 #: Kinds of thing that "the X <noun>" names as a whole system rather than a maker's goods.
 _SYSTEM_NOUNS = frozenset({"system", "network", "software", "technology", "protocol"})

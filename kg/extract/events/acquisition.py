@@ -47,6 +47,11 @@ _UNIT_NOUNS = (
 _ACTOR = {Kind.FIRM, Kind.PERSON}
 
 
+#: What a buyer pays for that is a property, not a firm ("the Sears building", "its Dublin campus").
+_PROPERTY_NOUNS = frozenset(
+    {"building", "headquarters", "hq", "campus", "site", "plant", "factory", "office", "tower", "property",
+     "land", "estate", "premises", "warehouse", "stadium", "mall", "hotel"}
+)  # fmt: skip
 _UNIT_REFS = ("unit", "subsidiary", "division", "business", "arm", "operation", "affiliate")
 
 
@@ -70,6 +75,8 @@ def _unit_referent(ctx: _Context, np: Token) -> list[str]:
 def _targets_in(ctx: _Context, np: Token) -> list[str]:
     """Firms an object NP names as what is bought: the NP itself, a unit named before ("the
     unit"), or the firm a stake, unit or business "in"/"of" which is bought."""
+    if _lemma(np) in _PROPERTY_NOUNS:
+        return []  # "paid $123 million for Oakland's historic Sears building": a property, not the firm
     named = [c for c in np.children if c.dep_ in ("appos", "compound") and ctx.ents.token_keys.get(c.i)]
     unit = _unit_referent(ctx, np) if not any(c.dep_ == "appos" for c in named) else []
     if unit:
