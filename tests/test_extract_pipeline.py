@@ -643,3 +643,13 @@ def test_pipeline_paying_for_a_firms_building_is_no_acquisition(extractor) -> No
     assert not [e for e in ex.events if e.type is EventType.ACQUISITION]
     ex = run(extractor, "Quorvex Inc paid $120 million for Brelmont Corp last year.")
     assert only(ex, EventType.ACQUISITION).role("target") == ("firm/brelmont",)
+
+
+@pytest.mark.slow
+def test_pipeline_the_x_company_is_the_firm_the_article_called_x(extractor) -> None:
+    ex = run(
+        extractor,
+        "Quorvex Inc, a cybersecurity ratings company, said on Monday its sales rose. Brelmont Corp will invest "
+        "$20 million in the start-up. The cybersecurity company will also buy Vantor Inc.",
+    )
+    assert only(ex, EventType.ACQUISITION).role("acquirer") == ("firm/quorvex",)

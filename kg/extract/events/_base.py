@@ -133,6 +133,11 @@ LEGAL_NOUNS = {
     "countersuit",
     "class-action",
 }
+#: Words that describe any firm and tell none apart ("the new company", "a big firm").
+_VAGUE_DESCRIPTORS = frozenset(
+    {"new", "big", "large", "small", "major", "leading", "same", "other", "former", "parent", "private",
+     "public", "listed", "global", "local", "top", "biggest", "largest", "second", "third", "own", "rival"}
+)  # fmt: skip
 DATA_NOUNS = {
     "data",
     "workload",
@@ -779,6 +784,33 @@ class _Context:
             if root.dep_ in ("nsubj", "nsubjpass"):
                 self.subject_firms.append((i, k))
         self.has_cloud = bool(re.search(r"\b(cloud|data ?cent(?:er|re)s?|datacent(?:er|re)s?)\b", doc.text, re.I))
+        self.descriptors = self._descriptors()
+
+    def _descriptors(self) -> dict[str, set[str]]:
+        """What the article calls each firm: the words of "BitSight, a cybersecurity ratings
+        company" and "cybersecurity company BitSight" ({"cybersecurity", "rating"}), so that
+        "the cybersecurity company" later means BitSight."""
+        out: dict[str, set[str]] = {}
+        for i, k in self.ents.firm_positions:
+            root = self.doc[i]
+            while root.dep_ in ("compound", "flat") and root.head is not root:
+                root = root.head
+            for c in root.children:
+                if c.dep_ in ("appos", "compound") and _lemma(c) in COMPANY_NOUNS:
+                    words = {_lemma(t) for t in c.subtree if t.dep_ in ("amod", "compound", "nmod") and t.is_alpha}
+                    out.setdefault(k, set()).update(words - _VAGUE_DESCRIPTORS)
+        return out
+
+    def described(self, head: Token) -> str | None:
+        """The one firm named before `head` whose description shares a word with the modifiers
+        of `head` ("the cybersecurity company"), or None."""
+        mods = {_lemma(c) for c in head.children if c.dep_ in ("amod", "compound", "nmod") and c.is_alpha}
+        mods -= _VAGUE_DESCRIPTORS
+        if not mods:
+            return None
+        seen = {k for j, k in self.ents.firm_positions if j < head.i}
+        found = {k for k, words in self.descriptors.items() if k in seen and words & mods}
+        return next(iter(found)) if len(found) == 1 else None
 
     def kind(self, key: str) -> Kind | None:
         return self.ents.kind(key)
@@ -877,6 +909,10 @@ class _Context:
         ):
             return [self.topic]
         if is_anaphor:
+            if lem in COMPANY_NOUNS:  # "the cybersecurity company": the firm the article called so
+                k = self.described(head)
+                if k is not None:
+                    return [k]
             # "With its buy of X, Alibaba ...": a firm subject later in the same sentence
             if head.lower_ in ("its", "their") and head.i < head.sent.root.i:
                 subj = [c for c in head.sent.root.children if c.dep_ == "nsubj"]
