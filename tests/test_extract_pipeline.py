@@ -653,3 +653,18 @@ def test_pipeline_the_x_company_is_the_firm_the_article_called_x(extractor) -> N
         "$20 million in the start-up. The cybersecurity company will also buy Vantor Inc.",
     )
     assert only(ex, EventType.ACQUISITION).role("acquirer") == ("firm/quorvex",)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Brelmont Corp, the Vexor maker, said on Monday its sales rose.",
+        "Vexor creator Brelmont Corp said on Monday its sales rose.",
+    ],
+)
+def test_pipeline_what_a_maker_makes_is_a_product(extractor, text) -> None:
+    ex = run(extractor, text)
+    kinds = {e.key: e.kind for e in ex.entities}
+    assert kinds.get("product/vexor") is Kind.PRODUCT and "firm/vexor" not in kinds
+    assert kinds.get("firm/brelmont") is Kind.FIRM

@@ -210,6 +210,8 @@ _NON_PRODUCT_LAST = frozenset(
      "scheme", "program", "programme", "initiative", "campaign", "survey", "study", "award",
      "awards", "summit", "conference"}
 )  # fmt: skip
+#: Nouns for whoever makes or owns a thing: "the iPhone maker", "FarmVille creator Zynga".
+_MAKER_OF = frozenset({"maker", "creator", "developer", "manufacturer", "inventor", "publisher", "owner"})
 #: Kinds of thing that "the X <noun>" names as a whole system rather than a maker's goods.
 _SYSTEM_NOUNS = frozenset({"system", "network", "software", "technology", "protocol"})
 #: Parts a maker builds into others' goods: "its Qualcomm chips" names the maker, not a product.
@@ -751,6 +753,8 @@ def _firm_context(doc: Doc, occ: _Occ) -> tuple[float, float, float]:
     # "the Xiaomi spokesman", "Qualcomm chips", "Mi Band tracker"
     if root.dep_ in ("compound", "nmod", "amod") and head.i >= occ.end:
         h = head.lemma_.lower()
+        if h in _MAKER_OF or (h.endswith("maker") and _is_company_noun(head)):
+            product += 2.0  # "the iPhone maker", "FarmVille creator Zynga": what the firm makes
         owned = any(
             t.dep_ == "poss" and (t.lower_ in ("its", "their", "your") or t.pos_ == "PROPN") and t.i < occ.start
             for t in head.children
