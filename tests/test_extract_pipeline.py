@@ -668,3 +668,10 @@ def test_pipeline_what_a_maker_makes_is_a_product(extractor, text) -> None:
     kinds = {e.key: e.kind for e in ex.entities}
     assert kinds.get("product/vexor") is Kind.PRODUCT and "firm/vexor" not in kinds
     assert kinds.get("firm/brelmont") is Kind.FIRM
+
+
+@pytest.mark.slow
+def test_pipeline_have_sued_without_object_is_still_active(extractor) -> None:
+    ex = run(extractor, "Brelmont Corp and Vantor Inc have sued to reverse the sale, arguing the board was misled.")
+    defendants = {k for e in ex.events if e.type is EventType.LAWSUIT for k in e.role("defendant")}
+    assert not defendants & {"firm/brelmont", "firm/vantor"}

@@ -85,8 +85,14 @@ def _verb_parties(ctx: _Context, trig: Token, anaphor: bool = True) -> tuple[lis
     """
     subj, passive = _subject(trig)
     objects = _objects(trig)
-    if not passive and not objects and trig.tag_ in ("VBD", "VBN") and not _preps(trig, "against"):
-        passive = True
+    if (
+        not passive
+        and not objects
+        and trig.tag_ in ("VBD", "VBN")
+        and not _preps(trig, "against")
+        and not any(c.dep_ in ("aux", "auxpass", "xcomp", "advcl") for c in trig.children)
+    ):
+        passive = True  # not "they have sued", "they sued to reverse it": active, object left out
     if passive:
         agent = _agent(trig)
         return (_parties(ctx, agent) if agent is not None else []), _parties(ctx, subj)
