@@ -675,3 +675,31 @@ def test_pipeline_have_sued_without_object_is_still_active(extractor) -> None:
     ex = run(extractor, "Brelmont Corp and Vantor Inc have sued to reverse the sale, arguing the board was misled.")
     defendants = {k for e in ex.events if e.type is EventType.LAWSUIT for k in e.role("defendant")}
     assert not defendants & {"firm/brelmont", "firm/vantor"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "acquirer"),
+    [
+        # no firm subject in the sentence: "its" is the firm named before it there
+        (
+            "Brelmont Corp reported strong sales on Monday. The patent unit is set to shrink at Quorvex Inc "
+            "after its planned takeover of Vantor Inc.",
+            "firm/quorvex",
+        ),
+        (
+            "Brelmont Corp reported strong sales on Monday. This is not Quorvex's first deal -- it previously "
+            "bought Vantor Inc.",
+            "firm/quorvex",
+        ),
+        # the sentence's subject is "the retailer": "it" is that firm, not a rival named in between
+        (
+            "Quorvex Inc said sales fell on Monday. The electronics retailer, which competes with Brelmont Corp, "
+            "said it bought Vantor Inc last year.",
+            "firm/quorvex",
+        ),
+    ],
+)
+def test_pipeline_it_means_the_firm_its_sentence_names(extractor, text, acquirer) -> None:
+    acq = [e for e in run(extractor, text).events if e.type is EventType.ACQUISITION]
+    assert [e.role("acquirer") for e in acq] == [(acquirer,)]

@@ -133,6 +133,8 @@ LEGAL_NOUNS = {
     "countersuit",
     "class-action",
 }
+#: Company nouns that name a part of a firm rather than a firm ("the patent business").
+_UNIT_WORDS = frozenset({"business", "unit", "division", "arm", "operation", "subsidiary", "affiliate"})
 #: Words that describe any firm and tell none apart ("the new company", "a big firm").
 _VAGUE_DESCRIPTORS = frozenset(
     {"new", "big", "large", "small", "major", "leading", "same", "other", "former", "parent", "private",
@@ -968,6 +970,22 @@ class _Context:
         recent = [(j, k) for j, k in self.subject_firms if j < i and self.sent_of.get(j, 0) >= sent - 2]
         if recent and self.sent_of.get(recent[-1][0]) == sent:
             return recent[-1][1]
+        # "... a smaller part of Nokia after its proposed takeover": a pronoun with no firm
+        # subject before it in its sentence means the nearest firm named there, not a subject
+        # of an earlier sentence
+        root = self.doc[i].sent.root
+        subject_is_a_firm = any(  # "The retailer ... said it": not "The patent business ... its"
+            c.dep_ in ("nsubj", "nsubjpass") and _lemma(c) in COMPANY_NOUNS and _lemma(c) not in _UNIT_WORDS
+            for c in root.children
+        )
+        if self.doc[i].lower_ in ("it", "its") and not subject_is_a_firm:  # "The retailer, ... said it"
+            here = [
+                k
+                for j, k in self.ents.firm_positions
+                if j < i and self.sent_of.get(j) == sent and not _is_source(self.doc[j])
+            ]
+            if here:
+                return here[-1]
         # "... driven by Constellation, the world's biggest winemaker. It seized the top spot":
         # a sentence that opens on "it" after a sentence naming one firm means that firm
         opener = self.sents[sent][0] if sent < len(self.sents) else None
