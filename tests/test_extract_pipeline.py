@@ -703,3 +703,14 @@ def test_pipeline_have_sued_without_object_is_still_active(extractor) -> None:
 def test_pipeline_it_means_the_firm_its_sentence_names(extractor, text, acquirer) -> None:
     acq = [e for e in run(extractor, text).events if e.type is EventType.ACQUISITION]
     assert [e.role("acquirer") for e in acq] == [(acquirer,)]
+
+
+@pytest.mark.slow
+def test_pipeline_a_release_in_a_time_phrase_is_not_the_subjects(extractor) -> None:
+    ex = run(
+        extractor,
+        "Brelmont Corp chief Anna Vik praised the tool. Vik, like many other users, stopped working after the "
+        "release of Vexor 80 in February.",
+    )
+    launches = [e for e in ex.events if e.type is EventType.PRODUCT_LAUNCH]
+    assert not [e for e in launches if "firm/brelmont" in e.role("firm")]

@@ -50,6 +50,11 @@ def _products_in(ctx: _Context, np: Token) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _in_time_phrase(noun: Token) -> bool:
+    """Is `noun` the object of "after", "before", "since", "following", "until" ...?"""
+    return noun.dep_ == "pobj" and noun.head.lower_ in ("after", "before", "since", "following", "until", "ahead")
+
+
 def _rule_product_launch(ctx: _Context, trig: Token, sent: Span, si: int, cands: list[_Cand]) -> None:
     lem = _lemma(trig)
     chain = _clause_chain(trig)
@@ -125,6 +130,8 @@ def _rule_product_launch(ctx: _Context, trig: Token, sent: Span, si: int, cands:
             if ctx.kind(k) is Kind.PRODUCT
         ]
         owner = _noun_owner(trig)
+        if owner is not None and owner.head is not trig and _in_time_phrase(trig):
+            owner = None  # "X stopped working after the release of Chrome 80": X did not release it
         firms = ctx.resolve(owner, {Kind.FIRM}, persons_as_firms=True) if owner is not None else []
     products = list(dict.fromkeys(products))
     if not products:
