@@ -484,3 +484,19 @@ def test_entities_short_and_clipped_forms_join_the_long_name(extractor, text: st
 
     found = extractor(Article(id="t.txt", title="", text=text))
     assert any(forms <= {e.name, *e.aliases} and e.kind is Kind.FIRM for e in found.entities)
+
+
+def test_entities_advisory_numbers_name_no_firm() -> None:
+    # "Kestrel patched CVE-2021-26857 ." with the NER calling the advisory number an ORG
+    doc = make_doc(
+        [
+            ("Kestrel", "PROPN", "NNP", 1, "nsubj", "Kestrel"),
+            ("patched", "VERB", "VBD", 0, "ROOT", "patch"),
+            ("CVE-2021-26857", "PROPN", "NNP", -1, "dobj", "CVE-2021-26857"),
+            (".", "PUNCT", ".", -2, "punct", "."),
+        ],
+        ents=["B-ORG", "O", "B-ORG", "O"],
+    )
+    found = resolve_entities(doc)
+    assert list(found.entities) == ["firm/kestrel"]
+    assert [m.text for m in found.mentions] == ["Kestrel"]

@@ -276,6 +276,8 @@ _LAW_WORDS = frozenset(
     {"act", "acts", "law", "laws", "bill", "code", "directive", "regulation", "regulations", "article",
      "section", "amendment", "treaty", "convention", "rule", "rules", "constitution", "charter", "order"}
 )  # fmt: skip
+#: Numbers of security advisories and patches, which name no firm or product.
+_ADVISORY_ID = re.compile(r"(?i)^(?:(?:CVE|CWE|GHSA|ZDI)-\d{2,4}(?:-[\w-]+)?|KB\d{6,8}|MS\d{2}-\d{3})$")
 _QUOTE_CHARS = "\"'\u2018\u2019\u201c\u201d`"
 
 
@@ -1149,8 +1151,8 @@ def resolve_entities(
             return  # a social-media handle or hashtag names no entity
         if re.fullmatch(r"[A-Z0-9]{1,6}\.[A-Z]{1,2}", text):  # a ticker cut by the sentencizer
             return
-        if _JUNK_NAME.search(text):
-            return
+        if _JUNK_NAME.search(text) or _ADVISORY_ID.match(text):
+            return  # ... or "CVE-2021-26857", "KB5005565": a flaw or a patch by its number
         norm = normalise_name(text)
         key = fold(norm)
         if not re.search(r"[a-z]", key) or key in ("reuters reporting", "editing"):
