@@ -714,3 +714,11 @@ def test_pipeline_a_release_in_a_time_phrase_is_not_the_subjects(extractor) -> N
     )
     launches = [e for e in ex.events if e.type is EventType.PRODUCT_LAUNCH]
     assert not [e for e in launches if "firm/brelmont" in e.role("firm")]
+
+
+@pytest.mark.slow
+def test_pipeline_a_release_in_use_is_no_launch(extractor) -> None:
+    ex = run(
+        extractor, "Brelmont Corp makes the Zorbit server. It also now includes Quorvex Inc's latest Vexor 6 release."
+    )
+    assert not [e for e in ex.events if e.type is EventType.PRODUCT_LAUNCH]

@@ -50,6 +50,13 @@ def _products_in(ctx: _Context, np: Token) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+#: Verbs whose object "release" is a version someone uses, not a launch.
+_USE_VERBS = frozenset(
+    {"include", "support", "run", "use", "install", "download", "contain", "feature", "require", "bundle",
+     "upgrade", "test", "get", "need", "patch"}
+)  # fmt: skip
+
+
 def _in_time_phrase(noun: Token) -> bool:
     """Is `noun` the object of "after", "before", "since", "following", "until" ...?"""
     return noun.dep_ == "pobj" and noun.head.lower_ in ("after", "before", "since", "following", "until", "ahead")
@@ -119,6 +126,8 @@ def _rule_product_launch(ctx: _Context, trig: Token, sent: Span, si: int, cands:
     else:
         if lem not in ("launch", "release", "debut", "unveiling", "introduction", "rollout", "roll-out", "arrival"):
             return
+        if trig.dep_ == "dobj" and _lemma(trig.head) in _USE_VERBS:
+            return  # "it now includes Microsoft's latest .NET 6 release": a version in use, no launch
         rule = "product_launch.noun"
         for p in _preps(trig, "of"):
             products += _products_in(ctx, p)
