@@ -722,3 +722,13 @@ def test_pipeline_a_release_in_use_is_no_launch(extractor) -> None:
         extractor, "Brelmont Corp makes the Zorbit server. It also now includes Quorvex Inc's latest Vexor 6 release."
     )
     assert not [e for e in ex.events if e.type is EventType.PRODUCT_LAUNCH]
+
+
+@pytest.mark.slow
+def test_pipeline_which_is_what_its_clause_is_about(extractor) -> None:
+    ex = run(
+        extractor,
+        "Quorvex Inc said sales rose on Monday. The deal will replace the Safe Port framework, which a top EU "
+        "court ruled illegal last year.",
+    )
+    assert not [e for e in ex.events if e.type is EventType.LAWSUIT and "firm/quorvex" in e.role("defendant")]

@@ -876,6 +876,14 @@ class _Context:
         salient firm; with `persons_as_firms`, a firm's person ("Mr Jobs", "the CEO") to it."""
         if head is None:
             return []
+        if head.lower_ in ("which", "that") and head.dep_ in ("dobj", "pobj", "nsubjpass", "nsubj"):
+            # "the framework, which a top court ruled illegal": what the relative clause is about
+            verb = head.head
+            while verb.dep_ in ("xcomp", "ccomp", "prep") and verb.head is not verb:
+                verb = verb.head
+            if verb.dep_ in ("relcl", "acl") and verb.head is not verb:
+                return self.resolve(verb.head, kinds, allow_anaphor=False, persons_as_firms=persons_as_firms)
+            return []
         allk = [
             k
             for k in self.np_keys(head)
