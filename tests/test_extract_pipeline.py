@@ -732,3 +732,24 @@ def test_pipeline_which_is_what_its_clause_is_about(extractor) -> None:
         "court ruled illegal last year.",
     )
     assert not [e for e in ex.events if e.type is EventType.LAWSUIT and "firm/quorvex" in e.role("defendant")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Brelmont Bank has urged lenders to remain cautious when switching to the cloud.",
+        "Once installed, the Zorbit rootkit made by Brelmont Corp redirects web traffic to a proxy server.",
+    ],
+)
+def test_pipeline_no_data_centre_move_for_others_or_one_server(extractor, text) -> None:
+    assert not [e for e in run(extractor, text).events if e.type is EventType.DATA_CENTER_MOVE]
+
+
+@pytest.mark.slow
+def test_pipeline_moving_to_servers_is_still_a_move(extractor) -> None:
+    ev = only(
+        run(extractor, "Quorvex Inc moved its customer data to Brelmont Corp's servers in Ireland."),
+        EventType.DATA_CENTER_MOVE,
+    )
+    assert ev.role("firm") == ("firm/quorvex",)

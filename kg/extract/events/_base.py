@@ -546,6 +546,13 @@ def _governing_verb(t: Token, hops: int = 4) -> Token | None:
     return None
 
 
+#: Verbs whose object, not their subject, does what the infinitive after it says.
+_OBJECT_CONTROL = frozenset(
+    {"urge", "ask", "tell", "force", "persuade", "encourage", "allow", "require", "order", "invite", "advise",
+     "warn", "push", "pressure", "help", "enable", "let", "call"}
+)  # fmt: skip
+
+
 def _subject(verb: Token, depth: int = 0) -> tuple[Token | None, bool]:
     """The subject of `verb` (climbing xcomp/conj/advcl/relcl/acl) and whether it is passive."""
     for c in verb.children:
@@ -562,6 +569,9 @@ def _subject(verb: Token, depth: int = 0) -> tuple[Token | None, bool]:
         if verb.dep_ == "pcomp" and head.dep_ == "prep":
             head = head.head
         if head.pos_ in ("VERB", "AUX"):
+            controller = [c for c in head.children if c.dep_ == "dobj"] if _lemma(head) in _OBJECT_CONTROL else []
+            if verb.dep_ == "xcomp" and controller:
+                return controller[0], own_passive  # "urged banks to move": the banks move
             subj, passive = _subject(head, depth + 1)
             # "X agreed to be bought": the passive belongs to the lower verb
             return subj, own_passive if verb.dep_ in ("xcomp",) else (passive or own_passive)

@@ -162,7 +162,7 @@ def _rule_data_center_move(ctx: _Context, trig: Token, sent: Span, si: int, cand
     # the place moved to or from is a data centre or a cloud ("to the cloud", "into Azure data
     # centres", "from its own servers"), not a thing merely about them ("towards cloud-based services")
     dc_in_preps = any(
-        _is_dc_noun(t) or _lemma(t) in ("cloud", "server")
+        _is_dc_noun(t) or _lemma(t) == "cloud" or (_lemma(t) == "server" and t.tag_ == "NNS")  # not "a proxy server"
         for p in to_objs + from_objs
         for t in (p, *(c for c in p.children if c.dep_ in ("compound", "amod", "nmod")))
     )
@@ -218,7 +218,10 @@ def _rule_data_center_move(ctx: _Context, trig: Token, sent: Span, si: int, cand
     firm = firms[0]
     providers = [p for p in providers if p != firm]
     if not (to or frm or providers or dc_in_preps) and not any(
-        _is_dc_noun(t) or _lemma(t) in ("cloud", "server", "datacenter", "datacentre") for t in sent
+        _is_dc_noun(t)
+        or _lemma(t) in ("cloud", "datacenter", "datacentre")
+        or (_lemma(t) == "server" and t.tag_ == "NNS")
+        for t in sent
     ):
         return  # "bring networking to home offices": moved nowhere a data centre or cloud is named
     _add(
