@@ -753,3 +753,15 @@ def test_pipeline_moving_to_servers_is_still_a_move(extractor) -> None:
         EventType.DATA_CENTER_MOVE,
     )
     assert ev.role("firm") == ("firm/quorvex",)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Analysts said the deal gives Quorvex Inc far less than it would have gained had it also taken over Vantor Inc.",
+        "Quorvex Inc would be twice as big today if it had bought Vantor Inc in 2010.",
+    ],
+)
+def test_pipeline_a_counterfactual_is_no_event(extractor, text) -> None:
+    assert not [e for e in run(extractor, text).events if e.type is EventType.ACQUISITION]

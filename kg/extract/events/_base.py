@@ -668,6 +668,20 @@ def _is_negated(chain: list[Token], sent: Span) -> bool:
                 return True
         if _lemma(v) in {"deny", "rule", "refuse"} and v is not chain[0]:
             return True
+    # "had it also taken over X", "if it had bought X": a counterfactual, not an event
+    trig = chain[0]
+    for v in (trig, trig.head):  # the parser hangs "it" on the trigger or on "had"
+        subj = next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is None or subj.i == 0:
+            continue
+        had = trig.doc[subj.i - 1]  # "had" right before the subject: an auxiliary, or the head
+        linked = had.i == v.i or had.head.i == v.i or trig.head.i == had.i
+        if had.lower_ == "had" and linked and not any(c.dep_ == "nsubj" and c.i < had.i for c in had.children):
+            return True
+    if any(c.dep_ == "mark" and c.lower_ == "if" for c in trig.children) and any(
+        c.dep_ == "aux" and c.lower_ == "had" for c in trig.children
+    ):
+        return True
     # "has no plans to", "won't be among"
     for v in chain:
         for c in v.children:

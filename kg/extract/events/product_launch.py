@@ -139,7 +139,7 @@ def _rule_product_launch(ctx: _Context, trig: Token, sent: Span, si: int, cands:
             if ctx.kind(k) is Kind.PRODUCT
         ]
         owner = _noun_owner(trig)
-        if owner is not None and owner.head is not trig and _in_time_phrase(trig):
+        if owner is not None and owner.head.i != trig.i and _in_time_phrase(trig):
             owner = None  # "X stopped working after the release of Chrome 80": X did not release it
         firms = ctx.resolve(owner, {Kind.FIRM}, persons_as_firms=True) if owner is not None else []
     products = list(dict.fromkeys(products))
