@@ -652,7 +652,7 @@ def _np_tokens_before(doc: Doc, start: int, root: Token) -> list[Token]:
     for t in root.lefts:
         if t.i < start:
             out.append(t)
-            out.extend(x for x in t.subtree if x.i < start and x is not t)
+            out.extend(x for x in t.subtree if x.i < start and x.i != t.i)
     return out
 
 

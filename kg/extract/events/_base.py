@@ -538,7 +538,7 @@ def _clause_chain(t: Token) -> list[Token]:
 def _governing_verb(t: Token, hops: int = 4) -> Token | None:
     cur = t
     for _ in range(hops):
-        if cur.head is cur:
+        if cur.head.i == cur.i:
             return cur if cur.pos_ in ("VERB", "AUX") else None
         cur = cur.head
         if cur.pos_ in ("VERB", "AUX"):
@@ -585,7 +585,7 @@ def _subject(verb: Token, depth: int = 0) -> tuple[Token | None, bool]:
         return verb.head, own_passive or (verb.tag_ == "VBN" and verb.dep_ == "acl")
     if verb.dep_ in ("pobj", "prep", "dobj"):
         gov = _governing_verb(verb)
-        if gov is not None and gov is not verb:
+        if gov is not None and gov.i != verb.i:
             return _subject(gov, depth + 1)
     return None, False
 
@@ -601,7 +601,7 @@ def _noun_owner(noun: Token, depth: int = 0) -> Token | None:
     gov = _governing_verb(noun, 5)
     if gov is not None:
         subj, passive = _subject(gov, depth + 1)
-        if subj is not None and subj is not noun and not passive:
+        if subj is not None and subj.i != noun.i and not passive:
             return subj
     return None
 
@@ -968,7 +968,7 @@ class _Context:
                 continue
             root = span.root
             for t in list(root.children) + ([root.head] if root.dep_ == "compound" else []):
-                if t.dep_ == "poss" or (t is root.head and any(c.dep_ == "poss" for c in t.children)):
+                if t.dep_ == "poss" or (t.i == root.head.i and any(c.dep_ == "poss" for c in t.children)):
                     poss = t if t.dep_ == "poss" else next(c for c in t.children if c.dep_ == "poss")
                     keys = self.resolve(poss, {Kind.FIRM})
                     if keys:

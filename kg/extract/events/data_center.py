@@ -243,7 +243,7 @@ def _rule_data_center_build(ctx: _Context, dc: Token, sent: Span, si: int, cands
     trig = None
     cur = dc
     for _ in range(5):
-        if cur.head is cur:
+        if cur.head.i == cur.i:
             break
         cur = cur.head
         if cur.pos_ == "VERB" and _lemma(cur) in BUILD_VERBS:
