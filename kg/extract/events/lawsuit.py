@@ -77,6 +77,10 @@ _LEGAL_CONTEXT = re.compile(
 )
 
 
+#: Who decides a case rather than brings it.
+_BENCH = frozenset({"judge", "justice", "court", "jury", "magistrate", "tribunal", "arbitrator"})
+
+
 def _verb_parties(ctx: _Context, trig: Token, anaphor: bool = True) -> tuple[list[str], list[str]]:
     """Plaintiffs and defendants of "X sued Y" / "Y was sued by X" / "X charged Y".
 
@@ -95,6 +99,8 @@ def _verb_parties(ctx: _Context, trig: Token, anaphor: bool = True) -> tuple[lis
         passive = True  # not "they have sued", "they sued to reverse it": active, object left out
     if passive:
         agent = _agent(trig)
+        if agent is not None and any(_lemma(t) in _BENCH for t in agent.subtree):
+            agent = None  # "sentenced by U.S. District Judge Richard Jones": the bench, not a party
         return (_parties(ctx, agent) if agent is not None else []), _parties(ctx, subj)
     plaintiffs = _parties(ctx, subj, anaphor=anaphor)
     return plaintiffs, [k for o in objects for k in _parties(ctx, o)]
