@@ -605,18 +605,6 @@ def test_pipeline_moving_towards_cloud_services_is_no_data_centre_move(extractor
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "text",
-    [
-        "The new Brelmont Corp router promises to bring office-level networking capabilities to home offices.",
-        "Quorvex Inc took the wraps off its security chip, with the goal of bringing it to all laptops.",
-    ],
-)
-def test_pipeline_bringing_things_nowhere_near_a_data_centre_is_no_move(extractor, text) -> None:
-    assert not [e for e in run(extractor, text).events if e.type is EventType.DATA_CENTER_MOVE]
-
-
-@pytest.mark.slow
 def test_pipeline_a_part_named_in_a_launched_products_name_is_not_launched(extractor) -> None:
     ex = run(extractor, "Brelmont Corp unveiled its Vexor-based Kestrel Z laptops on Tuesday.")
     launched = {k for e in ex.events if e.type is EventType.PRODUCT_LAUNCH for k in e.role("product")}
@@ -717,14 +705,6 @@ def test_pipeline_a_release_in_a_time_phrase_is_not_the_subjects(extractor) -> N
 
 
 @pytest.mark.slow
-def test_pipeline_a_release_in_use_is_no_launch(extractor) -> None:
-    ex = run(
-        extractor, "Brelmont Corp makes the Zorbit server. It also now includes Quorvex Inc's latest Vexor 6 release."
-    )
-    assert not [e for e in ex.events if e.type is EventType.PRODUCT_LAUNCH]
-
-
-@pytest.mark.slow
 def test_pipeline_which_is_what_its_clause_is_about(extractor) -> None:
     ex = run(
         extractor,
@@ -732,18 +712,6 @@ def test_pipeline_which_is_what_its_clause_is_about(extractor) -> None:
         "court ruled illegal last year.",
     )
     assert not [e for e in ex.events if e.type is EventType.LAWSUIT and "firm/quorvex" in e.role("defendant")]
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Brelmont Bank has urged lenders to remain cautious when switching to the cloud.",
-        "Once installed, the Zorbit rootkit made by Brelmont Corp redirects web traffic to a proxy server.",
-    ],
-)
-def test_pipeline_no_data_centre_move_for_others_or_one_server(extractor, text) -> None:
-    assert not [e for e in run(extractor, text).events if e.type is EventType.DATA_CENTER_MOVE]
 
 
 @pytest.mark.slow
@@ -755,13 +723,47 @@ def test_pipeline_moving_to_servers_is_still_a_move(extractor) -> None:
     assert ev.role("firm") == ("firm/quorvex",)
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize(
-    "text",
-    [
+#: Sentences that state no event of the type: (text, type, why).
+NO_EVENT = [
+    (
+        "The new Brelmont Corp router promises to bring office-level networking capabilities to home offices.",
+        EventType.DATA_CENTER_MOVE,
+        "moved nowhere a data centre or cloud is named",
+    ),
+    (
+        "Quorvex Inc took the wraps off its security chip, with the goal of bringing it to all laptops.",
+        EventType.DATA_CENTER_MOVE,
+        "the pronoun 'it' is no IT",
+    ),
+    (
+        "Brelmont Bank has urged lenders to remain cautious when switching to the cloud.",
+        EventType.DATA_CENTER_MOVE,
+        "the lenders switch, not the bank that urges them",
+    ),
+    (
+        "Once installed, the Zorbit rootkit made by Brelmont Corp redirects web traffic to a proxy server.",
+        EventType.DATA_CENTER_MOVE,
+        "one server is no data centre",
+    ),
+    (
         "Analysts said the deal gives Quorvex Inc far less than it would have gained had it also taken over Vantor Inc.",
+        EventType.ACQUISITION,
+        "a counterfactual",
+    ),
+    (
         "Quorvex Inc would be twice as big today if it had bought Vantor Inc in 2010.",
-    ],
-)
-def test_pipeline_a_counterfactual_is_no_event(extractor, text) -> None:
-    assert not [e for e in run(extractor, text).events if e.type is EventType.ACQUISITION]
+        EventType.ACQUISITION,
+        "a counterfactual",
+    ),
+    (
+        "Brelmont Corp makes the Zorbit server. It also now includes Quorvex Inc's latest Vexor 6 release.",
+        EventType.PRODUCT_LAUNCH,
+        "a release in use is a version, no launch",
+    ),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "etype", "why"), NO_EVENT, ids=[why for _, _, why in NO_EVENT])
+def test_pipeline_states_no_event(extractor, text, etype, why) -> None:
+    assert not [e for e in run(extractor, text).events if e.type is etype], why
