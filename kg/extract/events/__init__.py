@@ -25,7 +25,7 @@ lawsuit.sue                 0.80   3/3     sue / be sued by / countersue
 lawsuit.charge              0.80   3/3     charged/indicted/convicted; denies/faces charges
 lawsuit.noun                0.88   6/6     file/bring a lawsuit, suit, injunction; hit with a suit
 lawsuit.court               0.75   2/2     win/lose a case, take to court, court ruled against
-data_center.move            0.75   5/6     move/migrate/shift data, workloads, servers, IT to ...
+data_center.move            0.86   5/5     move/migrate/shift data, workloads, servers, IT to ...
 data_center.build           0.86   18/20   open/build/close/expand a data centre, cloud region
 data_center.outsource       0.67   1/1     outsource IT/data-centre operations to <firm>
 acquisition.verb            0.83   14/16   buy/acquire/purchase/take over/merge with/pay for

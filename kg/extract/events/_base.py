@@ -28,7 +28,7 @@ CONFIDENCE: dict[str, float] = {
     "lawsuit.charge": 0.80,
     "lawsuit.noun": 0.88,
     "lawsuit.court": 0.75,
-    "data_center.move": 0.75,
+    "data_center.move": 0.86,
     "data_center.build": 0.86,
     "data_center.outsource": 0.67,
     "acquisition.verb": 0.83,
