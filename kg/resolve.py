@@ -41,12 +41,13 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import unquote
 
-from kg.extract.entities import FIRM_NAME_TAILS, normalise_name
-from kg.extract.gazetteer import demonym_country, fold, lookup_place
-from kg.model import Entity, Extraction, Kind
-from kg.namespace import RES
+from rdflib.namespace import RDFS
 
-_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+from kg.extract.entities import FIRM_NAME_TAILS
+from kg.extract.firms import fold_firm_name
+from kg.extract.gazetteer import demonym_country, lookup_place
+from kg.model import Entity, Extraction, Kind
+from kg.namespace import RES, SCHEMA
 
 __all__ = ["FirmIndex", "firm_names", "rekey"]
 
@@ -59,12 +60,9 @@ BUSINESS_WORDS = FIRM_NAME_TAILS | frozenset(
     }
 )  # fmt: skip
 
-#: The names, links and labels of every firm in a store, each with the graphs that say it.
+#: The names, links and labels of every firm in a store, each with the graphs that say it
+#: (`kg.query.run` declares kg's prefixes).
 INDEX_QUERY = """
-PREFIX cek: <https://w3id.org/cekg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX schema: <https://schema.org/>
 SELECT ?firm ?p ?value (COUNT(?g) AS ?n) WHERE {
   GRAPH ?g {
     ?firm a cek:Firm ; ?p ?value .
@@ -73,10 +71,6 @@ SELECT ?firm ?p ?value (COUNT(?g) AS ?n) WHERE {
 }
 GROUP BY ?firm ?p ?value
 """
-
-
-def _fold(name: str) -> str:
-    return fold(normalise_name(name.replace(",", " ")))
 
 
 def firm_names(entity: Entity) -> tuple[frozenset[str], frozenset[str]]:
@@ -92,7 +86,11 @@ def firm_names(entity: Entity) -> tuple[frozenset[str], frozenset[str]]:
         >>> firm_names(Entity("firm/china-mobile", Kind.FIRM, "China Mobile"))[1]
         frozenset()
     """
-    full = frozenset(filter(None, (_fold(n) for n in (entity.name, *entity.aliases))))
+    return _name_forms((entity.name, *entity.aliases))
+
+
+def _name_forms(names: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
+    full = frozenset(filter(None, map(fold_firm_name, names)))
     short: set[str] = set()
     for name in full:
         words = name.split()
@@ -165,25 +163,27 @@ class FirmIndex:
             if not str(firm).startswith(prefix):
                 continue
             key = unquote(str(firm)[len(prefix) :])
-            prop = str(p)
-            if prop.endswith("sameAs"):
-                index._links[str(value)].add(key)
-                index._key_links[key].add(str(value))
+            if p == SCHEMA.sameAs:
+                index._add_link(key, str(value))
             else:
                 names[key].add(str(value))
-                if prop == _LABEL:
+                if p == RDFS.label:
                     index._labels.setdefault(key, Counter())[str(value)] += int(n)
         for key, values in names.items():
             index._labels.setdefault(key, Counter())
-            index._add_names(key, Entity(key, Kind.FIRM, "", frozenset(values)))
+            index._add_names(key, values)
         return index
 
-    def _add_names(self, key: str, entity: Entity) -> None:
-        full, short = firm_names(entity)
+    def _add_names(self, key: str, names: Iterable[str]) -> None:
+        full, short = _name_forms(names)
         for name in full:
             self._full[name].add(key)
         for name in short:
             self._short[name].add(key)
+
+    def _add_link(self, key: str, link: str) -> None:
+        self._links[link].add(key)
+        self._key_links[key].add(link)
 
     def add(self, extraction: Extraction) -> None:
         """Take the firms of an article that is being written into the index."""
@@ -191,10 +191,9 @@ class FirmIndex:
             if e.kind is not Kind.FIRM:
                 continue
             self._labels.setdefault(e.key, Counter())[e.name] += 1
-            self._add_names(e.key, e)
+            self._add_names(e.key, (e.name, *e.aliases))
             for link in e.links:
-                self._links[link].add(e.key)
-                self._key_links[e.key].add(link)
+                self._add_link(e.key, link)
 
     def label(self, key: str) -> str | None:
         """The label most articles give the stored firm `key` (the longest of a tie)."""

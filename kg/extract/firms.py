@@ -13,7 +13,7 @@ from functools import lru_cache
 from kg.extract.entities import normalise_name
 from kg.extract.gazetteer import fold
 
-__all__ = ["KnownFirm", "lookup_firm"]
+__all__ = ["KnownFirm", "fold_firm_name", "lookup_firm"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +45,13 @@ _TAILS = frozenset(
 )
 
 
-def _norm(name: str) -> str:
+def fold_firm_name(name: str) -> str:
+    """A firm's name for look-ups: case, accents, a leading "the" and legal suffixes dropped.
+
+    Example:
+        >>> fold_firm_name("The Nestlé, S.A.")
+        'nestle'
+    """
     return fold(normalise_name(name.replace(",", " ")))
 
 
@@ -64,7 +70,7 @@ def _table() -> dict[str, KnownFirm]:
         link = (stock.get("metadata") or {}).get("wikipedia_url") or None
         isins = stock.get("isins") or []
         firm = KnownFirm(name, link, isins[0] if isins else None)
-        full = _norm(name)
+        full = fold_firm_name(name)
         words = full.split()
         short = " ".join(words[:-1]) if len(words) > 1 and words[-1] in _TAILS else full
         for key in dict.fromkeys((full, short)):  # "Toyota Motor" is "Toyota" too
@@ -94,4 +100,4 @@ def lookup_firm(name: str) -> KnownFirm | None:
         >>> lookup_firm("Nordwind Outdoor") is None
         True
     """
-    return _table().get(_norm(name))
+    return _table().get(fold_firm_name(name))
