@@ -821,7 +821,7 @@ def _firm_context(doc: Doc, occ: _Occ) -> tuple[float, float, float]:
             product += 1.5
     # "the Penfolds, Lindemans and Rosemount brands": a list of names modifying one noun
     top = root
-    while top.dep_ == "conj" and top.head is not top:
+    while top.dep_ == "conj" and top.head.i != top.i:
         top = top.head
     shared = top.head.tag_ == "NNS" and any(  # "the Arbolet, Vennick ... brands" parsed as sister modifiers
         t.dep_ in ("compound", "nmod") and t.pos_ == "PROPN" and t.i != top.i for t in top.head.children

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from spacy.tokens import Doc, Span, Token
 
@@ -524,7 +525,7 @@ def _clause_chain(t: Token) -> list[Token]:
                 "amod",
                 "appos",
             )
-            and cur.head is not cur
+            and cur.head.i != cur.i
         ):
             cur = cur.head
             chain.append(cur)
@@ -564,7 +565,7 @@ def _subject(verb: Token, depth: int = 0) -> tuple[Token | None, bool]:
     if depth > 4:
         return None, False
     own_passive = any(c.dep_ == "auxpass" for c in verb.children)
-    if verb.dep_ in ("xcomp", "conj", "advcl", "pcomp", "ccomp", "acomp", "oprd") and verb.head is not verb:
+    if verb.dep_ in ("xcomp", "conj", "advcl", "pcomp", "ccomp", "acomp", "oprd") and verb.head.i != verb.i:
         head = verb.head
         if verb.dep_ == "pcomp" and head.dep_ == "prep":
             head = head.head
@@ -774,10 +775,16 @@ _PERSON_HEADS = {
 }
 
 
+def _name_root(t: Token) -> Token:
+    """The last word of the name `t` is part of ("Tata" in "Tata Motors" gives "Motors")."""
+    while t.dep_ in ("compound", "flat") and t.head.i != t.i:
+        t = t.head
+    return t
+
+
 def _is_source(t: Token) -> bool:
     """Is `t` (part of) the news source of a sentence: "told Reuters", "according to CNET"?"""
-    while t.dep_ in ("compound", "flat") and t.head is not t:
-        t = t.head
+    t = _name_root(t)
     if t.dep_ in ("dobj", "dative") and t.head.lemma_ in ("tell", "inform"):
         return True
     return t.dep_ == "pobj" and t.head.lower_ == "to" and t.head.head.lower_ == "according"
@@ -804,24 +811,18 @@ class _Context:
             self.topic = title_firms[0] if title_firms and counts[title_firms[0]] * 2 >= counts[best] else best
         self.subject_firms: list[tuple[int, str]] = []
         for i, k in ents.firm_positions:
-            root = doc[i]
-            while root.dep_ in ("compound", "flat") and root.head is not root:
-                root = root.head
-            if root.dep_ in ("nsubj", "nsubjpass"):
+            if _name_root(doc[i]).dep_ in ("nsubj", "nsubjpass"):
                 self.subject_firms.append((i, k))
         self.has_cloud = bool(re.search(r"\b(cloud|data ?cent(?:er|re)s?|datacent(?:er|re)s?)\b", doc.text, re.I))
-        self.descriptors = self._descriptors()
 
-    def _descriptors(self) -> dict[str, set[str]]:
+    @cached_property
+    def descriptors(self) -> dict[str, set[str]]:
         """What the article calls each firm: the words of "BitSight, a cybersecurity ratings
         company" and "cybersecurity company BitSight" ({"cybersecurity", "rating"}), so that
         "the cybersecurity company" later means BitSight."""
         out: dict[str, set[str]] = {}
         for i, k in self.ents.firm_positions:
-            root = self.doc[i]
-            while root.dep_ in ("compound", "flat") and root.head is not root:
-                root = root.head
-            for c in root.children:
+            for c in _name_root(self.doc[i]).children:
                 if c.dep_ in ("appos", "compound") and _lemma(c) in COMPANY_NOUNS:
                     words = {_lemma(t) for t in c.subtree if t.dep_ in ("amod", "compound", "nmod") and t.is_alpha}
                     out.setdefault(k, set()).update(words - _VAGUE_DESCRIPTORS)
@@ -903,9 +904,9 @@ class _Context:
         if head.lower_ in ("which", "that") and head.dep_ in ("dobj", "pobj", "nsubjpass", "nsubj"):
             # "the framework, which a top court ruled illegal": what the relative clause is about
             verb = head.head
-            while verb.dep_ in ("xcomp", "ccomp", "prep") and verb.head is not verb:
+            while verb.dep_ in ("xcomp", "ccomp", "prep"):
                 verb = verb.head
-            if verb.dep_ in ("relcl", "acl") and verb.head is not verb:
+            if verb.dep_ in ("relcl", "acl"):
                 return self.resolve(verb.head, kinds, allow_anaphor=False, persons_as_firms=persons_as_firms)
             return []
         allk = [
@@ -1005,12 +1006,10 @@ class _Context:
         # "... a smaller part of Nokia after its proposed takeover": a pronoun with no firm
         # subject before it in its sentence means the nearest firm named there, not a subject
         # of an earlier sentence
-        root = self.doc[i].sent.root
-        subject_is_a_firm = any(  # "The retailer ... said it": not "The patent business ... its"
+        if self.doc[i].lower_ in ("it", "its") and not any(  # "The retailer, ... said it": that firm
             c.dep_ in ("nsubj", "nsubjpass") and _lemma(c) in COMPANY_NOUNS and _lemma(c) not in _UNIT_WORDS
-            for c in root.children
-        )
-        if self.doc[i].lower_ in ("it", "its") and not subject_is_a_firm:  # "The retailer, ... said it"
+            for c in self.doc[i].sent.root.children  # but "The patent business ... its" is no firm
+        ):
             here = [
                 k
                 for j, k in self.ents.firm_positions
