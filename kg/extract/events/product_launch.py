@@ -124,7 +124,7 @@ def _rule_product_launch(ctx: _Context, trig: Token, sent: Span, si: int, cands:
                 if t.dep_ == "poss":
                     firms += ctx.resolve(t, {Kind.FIRM})
     else:
-        if lem not in ("launch", "release", "debut", "unveiling", "introduction", "rollout", "roll-out", "arrival"):
+        if lem not in _LAUNCH_NOUNS:
             return
         if trig.dep_ == "dobj" and _lemma(trig.head) in _USE_VERBS:
             return  # "it now includes Microsoft's latest .NET 6 release": a version in use, no launch
